@@ -1,0 +1,234 @@
+"""The facts rules reason over: for each child, the dated events about them and their household.
+
+Why derived here and not stored: persons, links and households change as identity learns
+(merges, unmerges, a new model), so the story is always read from the current links over the
+latest version of each record (``record_heads``). One loader serves one child (the chronology,
+incremental rules) and every child at once (batch replay) with the same meaning.
+
+Household: the adults who appear with the child in any record in an adult role (parent, carer,
+partner of parent, adult in household). Their records belong in the child's story, marked
+``about="household"``: the mother's domestic abuse incident is part of her children's story.
+When the identity stage offers ``joinedup.identity.persons.household_of`` this is the one
+place to switch over.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection, select
+
+from joinedup.storage.tables_identity import Person, SubjectLink
+from joinedup.storage.tables_records import Organisation, Record, RecordHead, RecordSubject
+
+CHILD_ROLES = frozenset({"child", "sibling"})
+ADULT_ROLES = frozenset({"parent", "carer", "partner_of_parent", "adult_in_household"})
+# Roles that suggest a man or partner new to the home ("invisible men"), as recorded.
+NEW_ADULT_ROLES = frozenset({"partner_of_parent", "adult_in_household"})
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One record as the rules see it: what, when, who recorded it, and whose record it is."""
+
+    record_id: int
+    occurred_on: date
+    event_type: str
+    agency: str
+    local_authority: str | None
+    about: str  # "child" | "household"
+    about_person_id: int
+    role: str | None  # the subject's role in that record
+
+
+@dataclass
+class ChildFacts:
+    person_id: int
+    date_of_birth: date | None = None
+    events: list[Event] = field(default_factory=list)
+    # adult person id -> (first date seen with the child, record id, role then)
+    adults: dict[int, tuple[date, int, str | None]] = field(default_factory=dict)
+
+    def age_in_days(self, on: date) -> int | None:
+        return (on - self.date_of_birth).days if self.date_of_birth else None
+
+
+def _parse_dob(value: str | None) -> date | None:
+    if not value or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _resolve_merges(conn: Connection) -> dict[int, int]:
+    """Merged person -> the person it now is (followed to the end of the chain)."""
+    merged = dict(
+        conn.execute(select(Person.id, Person.merged_into_id).where(Person.merged_into_id.is_not(None))).all()
+    )
+    final: dict[int, int] = {}
+    for start in merged:
+        seen, current = {start}, merged[start]
+        while current in merged and current not in seen:
+            seen.add(current)
+            current = merged[current]
+        final[start] = current
+    return final
+
+
+_LINK_COLUMNS = (
+    SubjectLink.person_id,
+    RecordSubject.role,
+    RecordSubject.date_of_birth,
+    Record.id,
+    Record.occurred_on,
+    Record.event_type,
+    Record.agency,
+    Record.local_authority,
+    Organisation.local_authority,
+)
+
+
+def _link_query():  # type: ignore[no-untyped-def]
+    return (
+        select(*_LINK_COLUMNS)
+        .select_from(SubjectLink)
+        .join(RecordSubject, RecordSubject.id == SubjectLink.record_subject_id)
+        .join(RecordHead, RecordHead.record_id == SubjectLink.record_id)
+        .join(Record, Record.id == SubjectLink.record_id)
+        .outerjoin(Organisation, Organisation.id == Record.organisation_id)
+    )
+
+
+Row = tuple[int, str | None, str | None, int, date, str, str, str | None, str | None]
+
+
+def _rows_for_persons(conn: Connection, person_ids: Iterable[int]) -> list[Row]:
+    ids = sorted(set(person_ids))
+    rows: list[Row] = []
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        rows.extend(conn.execute(_link_query().where(SubjectLink.person_id.in_(part))).all())
+    return rows
+
+
+def _records_of(rows: list[Row]) -> dict[int, list[Row]]:
+    by_record: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_record[row[3]].append(row)
+    return by_record
+
+
+def load_child_facts(conn: Connection, person_ids: Iterable[int] | None = None) -> dict[int, ChildFacts]:
+    """Facts for the given children (or for every child when ``person_ids`` is None).
+
+    A person counts as a child when they appear in a child's role in any current record.
+    """
+    merges = _resolve_merges(conn)
+    if person_ids is None:
+        rows = list(conn.execute(_link_query()).all())
+    else:
+        wanted = {merges.get(p, p) for p in person_ids}
+        aliases = wanted | {old for old, new in merges.items() if new in wanted}
+        rows = _rows_for_persons(conn, aliases)
+        # The adults around these children: co-subjects of their records, then all their records.
+        adult_ids = {r[0] for r in _rows_for_records(conn, {r[3] for r in rows}) if r[1] in ADULT_ROLES}
+        adult_aliases = {merges.get(a, a) for a in adult_ids}
+        adult_aliases |= {old for old, new in merges.items() if new in adult_aliases}
+        rows.extend(_rows_for_persons(conn, adult_aliases - aliases))
+        rows = list({(r[0], r[3], r[1]): r for r in rows}.values())
+    if merges:
+        rows = [(merges.get(r[0], r[0]), *r[1:]) for r in rows]
+    return _build(rows, None if person_ids is None else {merges.get(p, p) for p in person_ids})
+
+
+def _rows_for_records(conn: Connection, record_ids: set[int]) -> list[Row]:
+    ids = sorted(record_ids)
+    rows: list[Row] = []
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        rows.extend(conn.execute(_link_query().where(SubjectLink.record_id.in_(part))).all())
+    return rows
+
+
+def _build(rows: list[Row], only: set[int] | None) -> dict[int, ChildFacts]:
+    by_record = _records_of(rows)
+    facts: dict[int, ChildFacts] = {}
+    dobs: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    adult_records: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        person, role = row[0], row[1]
+        if role in ADULT_ROLES:
+            adult_records[person].append(row)
+        if role not in CHILD_ROLES or (only is not None and person not in only):
+            continue
+        child = facts.get(person)
+        if child is None:
+            child = facts[person] = ChildFacts(person)
+        dob = _parse_dob(row[2])
+        if dob:
+            dobs[person][dob] += 1
+    seen: dict[int, set[int]] = defaultdict(set)
+    for record_id, subjects in by_record.items():
+        children = [s for s in subjects if s[0] in facts and s[1] in CHILD_ROLES]
+        if not children:
+            continue
+        adults = [s for s in subjects if s[1] in ADULT_ROLES and s[0] not in facts]
+        for c in children:
+            child = facts[c[0]]
+            if record_id not in seen[c[0]]:
+                seen[c[0]].add(record_id)
+                child.events.append(_event(c, "child"))
+            for a in adults:
+                first = child.adults.get(a[0])
+                if first is None or (a[4], a[3]) < first[:2]:
+                    child.adults[a[0]] = (a[4], a[3], a[1])
+    for child in facts.values():
+        for adult in child.adults:
+            for row in adult_records.get(adult, ()):
+                if row[3] not in seen[child.person_id]:
+                    seen[child.person_id].add(row[3])
+                    child.events.append(_event(row, "household"))
+        child.events.sort(key=lambda e: (e.occurred_on, e.record_id))
+        if dobs.get(child.person_id):
+            child.date_of_birth = max(dobs[child.person_id].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return facts
+
+
+def _event(row: Row, about: str) -> Event:
+    return Event(
+        record_id=row[3],
+        occurred_on=row[4],
+        event_type=row[5],
+        agency=row[6],
+        local_authority=row[7] or row[8],
+        about=about,
+        about_person_id=row[0],
+        role=row[1],
+    )
+
+
+def children_touched(conn: Connection, record_ids: Iterable[int]) -> set[int]:
+    """The children whose story these records change: child subjects of the records, and the
+    children of any adult subject (a record about an adult touches the children in the adult's
+    household)."""
+    merges = _resolve_merges(conn)
+    rows = _rows_for_records(conn, set(record_ids))
+    children = {merges.get(r[0], r[0]) for r in rows if r[1] in CHILD_ROLES}
+    adults = {r[0] for r in rows if r[1] in ADULT_ROLES}
+    adults |= {old for old, new in merges.items() if new in adults}
+    if adults:
+        shared = {r[3] for r in _rows_for_persons(conn, adults) if r[1] in ADULT_ROLES}
+        children |= {merges.get(r[0], r[0]) for r in _rows_for_records(conn, shared) if r[1] in CHILD_ROLES}
+    return children
+
+
+def aliases_of(conn: Connection, person_id: int) -> list[int]:
+    """The person and every person merged into them (their links may still name the old ids)."""
+    merges = _resolve_merges(conn)
+    return [person_id, *(old for old, new in merges.items() if new == person_id)]

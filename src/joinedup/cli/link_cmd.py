@@ -1,0 +1,173 @@
+"""``joinedup link …``: export who is who, link the backlog, re-link everything, train the model,
+and work the clerical review queue."""
+
+from __future__ import annotations
+
+import orjson
+import typer
+
+from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
+
+link_app = typer.Typer(help="Record linkage: who is who.", no_args_is_help=True)
+
+
+@link_app.command("export")
+def export(db: DbOption = None, output: FormatOption = OutputFormat.JSONL) -> None:
+    """One JSON object per subject of the latest version of every stored record."""
+    from joinedup.identity.link import link_pending
+    from joinedup.storage.identity_export_repo import latest_links
+
+    engine = database(db)
+    link_pending(engine)  # anything stored but not linked yet (a crash mid-ingest) is linked now
+    with engine.connect() as conn:
+        rows = list(latest_links(conn))
+    if output is OutputFormat.JSON:
+        typer.echo(orjson.dumps(rows).decode())
+        return
+    if output is OutputFormat.TEXT:
+        for r in rows:
+            out.print(
+                f"{r['agency']} {r['source_record_id']} #{r['subject_index']} ({r['role'] or '-'}): "
+                f"person {r['person_id']} by {r['decision']}",
+                markup=False,
+                highlight=False,
+            )
+        return
+    for r in rows:
+        typer.echo(orjson.dumps(r).decode())
+
+
+@link_app.command("pending")
+def pending(db: DbOption = None) -> None:
+    """Link every stored subject that has no person yet (ingest does this itself)."""
+    from joinedup.identity.link import link_pending
+
+    engine = database(db)
+    with progress_bar("Linking") as bar:
+        task = bar.add_task("link", total=None)
+        count = link_pending(engine, on_progress=lambda n: bar.advance(task, n))
+    err.print(f"linked {count} subjects")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(link_app, name="link")
+
+
+review_app = typer.Typer(help="The clerical review queue: matches the model could not settle.", no_args_is_help=True)
+link_app.add_typer(review_app, name="review")
+
+
+def _echo_json(value: object) -> None:
+    typer.echo(orjson.dumps(value, default=str).decode())
+
+
+@review_app.command("list")
+def review_list(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
+    """Open review items (and those set aside as not sure)."""
+    from joinedup.identity.review import list_items
+
+    with database(db).connect() as conn:
+        items = list_items(conn)
+    if output is not OutputFormat.TEXT:
+        _echo_json(items)
+        return
+    if not items:
+        out.print("The review queue is empty.")
+    for i in items:
+        out.print(
+            f"#{i['id']} subject {i['record_subject_id']}: person {i['provisional_person_id']} or "
+            f"{i['candidate_person_id']}? p={i['match_probability']:.3f} ({i['reason']}) [{i['status']}]",
+            markup=False,
+        )
+
+
+@review_app.command("show")
+def review_show(item_id: int, db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
+    """One item: the subject as recorded, the candidate's records and the weight of each comparison."""
+    from joinedup.identity.errors import ReviewError
+    from joinedup.identity.review import show_item
+
+    try:
+        with database(db).connect() as conn:
+            shown = show_item(conn, item_id)
+    except ReviewError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if output is not OutputFormat.TEXT:
+        _echo_json(shown)
+        return
+    out.print(f"Review item #{item_id} ({shown['status']}): {shown['reason']}", markup=False)
+    out.print(f"  this subject: {shown['subject']}", markup=False, highlight=False)
+    for row in shown["candidate_records"]:
+        out.print(f"  candidate {shown['candidate_person_id']}: {row}", markup=False, highlight=False)
+    for name, value in shown["comparison"].items():
+        out.print(f"  {name:>15}: {value['match_weight']:+.2f}", markup=False)
+
+
+@review_app.command("decide")
+def review_decide(
+    item_id: int,
+    outcome: str = typer.Argument(..., help="accept | reject | not_sure"),
+    note: str | None = typer.Option(None, "--note", help="Why (kept with the decision)."),
+    db: DbOption = None,
+) -> None:
+    """Accept (merge into the candidate), reject (two people) or set aside as not sure."""
+    from joinedup.cli.common import operator_name
+    from joinedup.identity.errors import ReviewError
+    from joinedup.identity.review import Outcome, decide_item
+
+    try:
+        chosen = Outcome(outcome.replace("-", "_"))
+    except ValueError as exc:
+        err.print(f"[red]{outcome!r} is not a decision; use accept, reject or not_sure[/red]")
+        raise typer.Exit(2) from exc
+    try:
+        with database(db).begin() as conn:
+            result = decide_item(conn, item_id, chosen, actor=operator_name(), note=note)
+    except ReviewError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    _echo_json(result)
+
+
+@link_app.command("merge")
+def merge_cmd(
+    from_person: int, into_person: int, reason: str = typer.Option(..., "--reason"), db: DbOption = None
+) -> None:
+    """Merge one person into another (recorded; undo with `joinedup link unmerge EVENT`)."""
+    from joinedup.cli.common import operator_name
+    from joinedup.identity.errors import MergeError
+    from joinedup.identity.merges import merge
+
+    try:
+        with database(db).begin() as conn:
+            event = merge(conn, from_person, into_person, actor=operator_name(), reason=reason)
+    except MergeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    _echo_json({"merge_event_id": event})
+
+
+@link_app.command("unmerge")
+def unmerge_cmd(event_id: int, reason: str = typer.Option(..., "--reason"), db: DbOption = None) -> None:
+    """Undo a merge exactly: every link it moved goes back as it was."""
+    from joinedup.cli.common import operator_name
+    from joinedup.identity.errors import MergeError
+    from joinedup.identity.merges import unmerge
+
+    try:
+        with database(db).begin() as conn:
+            event = unmerge(conn, event_id, actor=operator_name(), reason=reason)
+    except MergeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    _echo_json({"unmerge_event_id": event})
+
+
+@link_app.command("history")
+def history(person: int | None = typer.Option(None, "--person"), db: DbOption = None) -> None:
+    """Merges and unmerges, newest first (JSON)."""
+    from joinedup.storage.identity_review_repo import events
+
+    with database(db).connect() as conn:
+        _echo_json(events(conn, person, 200))

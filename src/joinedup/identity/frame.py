@@ -1,0 +1,84 @@
+"""The table Splink reads: one row per standardised subject (or stored profile), keyed
+``unique_id``, with term frequencies for the two name columns.
+
+Term frequencies are smoothed towards a prior so a database of thirty records does not decide
+that "Amelia" is the commonest name in England because three of its records say it: with few
+records the prior dominates; with many, the deployment's own frequencies do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+
+import jellyfish
+import pandas as pd
+
+from joinedup.identity.model import MODEL_COLUMNS
+from joinedup.identity.standardise import StandardSubject
+
+# Prior frequency of any one name, and how many observations it is worth.
+PRIOR_FREQUENCY = 0.004
+PRIOR_WEIGHT = 20_000
+
+
+def family_block(family: str | None) -> str | None:
+    """A sound-alike key for blocking on family names (Brook ~ Brooke ~ Brookes)."""
+    return jellyfish.soundex(family) if family else None
+
+
+def comparable(subject: StandardSubject) -> dict[str, object]:
+    """The fields of a subject the model compares (what a profile stores)."""
+    return {
+        "given": subject.given,
+        "given_canon": subject.given_canon,
+        "given_all": list(subject.given_all),
+        "family": subject.family,
+        "family_block": family_block(subject.family),
+        "family_all": list(subject.family_all),
+        "dob": subject.dob,
+        "dob_year": subject.dob_year,
+        "sex": subject.sex,
+        "postcode": subject.postcode,
+        "postcode_sector": subject.postcode_sector,
+        "postcode_district": subject.postcode_district,
+        "address": subject.address,
+        "nhs": subject.nhs,
+        "upn": subject.upn,
+    }
+
+
+def signature(fields: Mapping[str, object]) -> str:
+    """Stable hash of the compared fields: two subjects with one signature compare identically."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def smoothed(count: int, total: int) -> float:
+    return (count + PRIOR_FREQUENCY * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
+
+
+def build_frame(
+    rows: Iterable[tuple[str, Mapping[str, object]]],
+    given_counts: Mapping[str, int],
+    family_counts: Mapping[str, int],
+    total: int,
+) -> pd.DataFrame:
+    """A Splink input frame from ``(unique_id, comparable fields)`` pairs."""
+    records = []
+    for unique_id, fields in rows:
+        row = {"unique_id": unique_id, **fields}
+        given = fields.get("given")
+        family = fields.get("family")
+        row["tf_given"] = smoothed(given_counts.get(str(given), 0), total) if given else None
+        row["tf_family"] = smoothed(family_counts.get(str(family), 0), total) if family else None
+        records.append(row)
+    frame = pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS))
+    frame["dob_year"] = frame["dob_year"].astype("Int64")
+    return frame
+
+
+def subject_fields(subject: StandardSubject) -> dict[str, object]:
+    """Every standardised field, for display and tests."""
+    return asdict(subject)

@@ -1,0 +1,198 @@
+"""Link every stored subject that has no person yet: the incremental path run after each ingest.
+
+The backlog is durable (subjects with no ``subject_links`` row), so a crash between storing and
+linking heals on the next run. Pending subjects are matched as one vectorised batch, against
+the index (``identity_profiles``, looked up by blocking key) and among themselves, so a
+three-record file and a 200,000-record file take the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from joinedup.identity.decide import Outcome, decide, node_from
+from joinedup.identity.frame import build_frame, comparable, family_block, signature
+from joinedup.identity.matcher import score
+from joinedup.identity.model import TrainedModel
+from joinedup.identity.models_store import active_model
+from joinedup.identity.standardise import StandardSubject, standardise
+from joinedup.storage import identity_links_repo as repo
+
+log = logging.getLogger(__name__)
+BATCH = 50_000
+# Above this many pending subjects, reading the whole index beats keyed look-ups.
+WHOLE_INDEX_ABOVE = 20_000
+
+
+def link_pending(engine: Engine, *, on_progress: Callable[[int], None] | None = None) -> int:
+    """Link every stored subject with no person yet; returns how many were linked."""
+    linked = 0
+    while True:
+        with engine.connect() as conn:
+            rows = repo.pending_subjects(conn, BATCH)
+        if not rows:
+            return linked
+        for attempt in range(3):
+            try:
+                linked += _link_batch(engine, rows)
+                break
+            except IntegrityError:
+                # Another process linked some of these first; read the backlog again.
+                log.info("linking raced another process; retrying (attempt %d)", attempt + 1)
+                with engine.connect() as conn:
+                    rows = repo.pending_subjects(conn, BATCH)
+                if not rows:
+                    return linked
+        else:
+            raise RuntimeError("linking kept racing another process; run `joinedup link run` to catch up")
+        if on_progress is not None:
+            on_progress(len(rows))
+
+
+def blocking_keys(subjects: list[StandardSubject]) -> dict[str, set[Any]]:
+    keys: dict[str, set[Any]] = {k: set() for k in ("nhs", "upn", "dob", "postcode", "given_canon+family_block")}
+    keys["given_canon+family"] = set()
+    for s in subjects:
+        keys["nhs"].add(s.nhs)
+        keys["upn"].add(s.upn)
+        keys["dob"].add(s.dob)
+        keys["postcode"].add(s.postcode)
+        keys["given_canon+family_block"].add((s.given_canon, family_block(s.family)))
+        keys["given_canon+family"].add((s.given_canon, s.family))
+    return keys
+
+
+def _link_batch(engine: Engine, rows: list[dict[str, Any]]) -> int:
+    subjects = [standardise(row) for row in rows]
+    with engine.connect() as conn:
+        model = active_model(conn)
+        if len(subjects) > WHOLE_INDEX_ABOVE:
+            profiles = repo.all_profiles(conn)
+        else:
+            profiles = repo.candidate_profiles(conn, blocking_keys(subjects))
+        givens = {s.given for s in subjects if s.given}
+        families = {s.family for s in subjects if s.family}
+        given_counts, family_counts, total = repo.name_counts(conn, givens, families)
+    outcomes, pairs_by_uid = match(subjects, profiles, model, given_counts, family_counts, total)
+    with engine.begin() as conn:
+        _write(conn, subjects, outcomes, pairs_by_uid, model)
+    return len(subjects)
+
+
+def match(
+    subjects: list[StandardSubject],
+    profiles: list[dict[str, Any]],
+    model: TrainedModel,
+    given_counts: dict[str, int],
+    family_counts: dict[str, int],
+    total: int,
+) -> tuple[dict[str, Outcome], dict[tuple[str, str], dict[str, Any]]]:
+    """Score and decide, without touching the database (shared with evaluation)."""
+    fields = {f"s{s.record_subject_id}": comparable(s) for s in subjects}
+    # Pending subjects count towards name frequencies too: a batch is part of the population.
+    for s in subjects:
+        if s.given:
+            given_counts[s.given] = given_counts.get(s.given, 0) + 1
+        if s.family:
+            family_counts[s.family] = family_counts.get(s.family, 0) + 1
+    total += len(subjects)
+    pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
+    index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
+    index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
+    scored = score(pending_frame, index_frame, model)
+    pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
+    explained = {
+        (a, b): rec
+        for a, b, rec in zip(scored["unique_id_l"], scored["unique_id_r"], scored.to_dict("records"), strict=True)
+    }
+    pending_nodes = [
+        node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
+    ]
+    profile_nodes = [node_from(f"p{p['id']}", p["person_id"], None, p) for p in profiles]
+    return decide(pending_nodes, profile_nodes, pairs), explained
+
+
+def _explanation(pair: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Match weight (log2 Bayes factor) each comparison contributed, term frequency included."""
+    if pair is None:
+        return None
+    weights: dict[str, Any] = {}
+    for key, value in pair.items():
+        if key.startswith("mw_") and not key.startswith("mw_tf_adj_") and value is not None:
+            name = key[3:]
+            adjustment = pair.get(f"mw_tf_adj_{name}") or 0.0
+            weights[name] = {"match_weight": round(float(value) + float(adjustment), 3)}
+    return weights
+
+
+def _write(
+    conn: Connection,
+    subjects: list[StandardSubject],
+    outcomes: dict[str, Outcome],
+    explained: dict[tuple[str, str], dict[str, Any]],
+    model: TrainedModel,
+) -> None:
+    new_clusters = sorted({o.cluster for o in outcomes.values() if o.person_id is None})
+    person_ids = dict(zip(new_clusters, repo.create_persons(conn, len(new_clusters)), strict=True))
+
+    def person_of(outcome: Outcome) -> int:
+        return outcome.person_id if outcome.person_id is not None else person_ids[outcome.cluster]
+
+    links = []
+    profiles = []
+    reviews = []
+    for subject in subjects:
+        outcome = outcomes[f"s{subject.record_subject_id}"]
+        person_id = person_of(outcome)
+        links.append(
+            {
+                "record_subject_id": subject.record_subject_id,
+                "record_id": subject.record_id,
+                "subject_index": subject.subject_index,
+                "person_id": person_id,
+                "decision": outcome.decision,
+                "match_probability": outcome.probability,
+                "model_version": model.version,
+            }
+        )
+        fields = comparable(subject)
+        profiles.append(
+            {
+                "person_id": person_id,
+                "signature": signature(fields),
+                **fields,
+                "roles": [subject.role] if subject.role else [],
+            }
+        )
+        if outcome.decision == "review" and outcome.review_with:
+            other = outcome.review_with
+            candidate = _person_of_uid(other, outcomes, person_of, conn)
+            if candidate is not None and candidate != person_id:
+                pair = explained.get((outcome.uid, other)) or explained.get((other, outcome.uid))
+                reviews.append(
+                    {
+                        "record_subject_id": subject.record_subject_id,
+                        "provisional_person_id": person_id,
+                        "candidate_person_id": candidate,
+                        "match_probability": float(outcome.review_probability or 0.0),
+                        "match_weight": float(pair["match_weight"]) if pair else 0.0,
+                        "comparison": _explanation(pair),
+                        "reason": outcome.review_reason,
+                    }
+                )
+    repo.insert_links(conn, links)
+    repo.add_profiles(conn, profiles)
+    repo.insert_review_items(conn, reviews)
+
+
+def _person_of_uid(
+    uid: str, outcomes: dict[str, Outcome], person_of: Callable[[Outcome], int], conn: Connection
+) -> int | None:
+    if uid in outcomes:
+        return person_of(outcomes[uid])
+    return repo.person_of_profile(conn, int(uid[1:]))

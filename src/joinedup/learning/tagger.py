@@ -1,0 +1,217 @@
+"""Suggesting the learning themes of a review, each with a confidence and its evidence.
+
+How a theme is scored, in plain words: every sentence of the review is embedded with the
+bundled model and compared (cosine) with the theme's prototypes: its definition, a few
+exemplar sentences in the way reviews phrase that finding, and its cue phrases. A sentence
+that also contains one of the theme's cue phrases earns ``cue_bonus``. The theme's score is
+its best sentence's score, plus ``support_bonus`` when a second sentence also clears the
+threshold (a finding a review returns to is more surely a theme of it). The theme is
+suggested when the score reaches ``threshold``; the confidence is a logistic of the margin.
+The evidence is the passages holding the best-scoring sentences.
+
+The three numbers live in ``data/tagger_settings.json``; ``joinedup eval themes`` says how
+they were chosen and what they achieve.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from joinedup.learning import embedding, taxonomy
+from joinedup.learning.passages import sentences
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MAX_EVIDENCE = 3
+MAX_SENTENCE_WORDS = 60
+REGULARISATION = 10.0
+
+
+@dataclass(frozen=True)
+class TaggerSettings:
+    threshold: float = 0.5
+    cue_bonus: float = 0.15
+    support_bonus: float = 0.02
+    scale: float = 0.05
+
+    @classmethod
+    def load(cls) -> TaggerSettings:
+        raw = json.loads(
+            resources.files("joinedup.learning").joinpath("data", "tagger_settings.json").read_text("utf-8")
+        )
+        return cls(**{k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion:
+    theme_id: str
+    confidence: float
+    score: float
+    evidence: list[tuple[int, float]]  # (passage index, score), best first
+
+
+@dataclass
+class TaggingResult:
+    passage_vectors: np.ndarray
+    suggestions: list[ThemeSuggestion]
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceScores:
+    """Per-sentence theme scores of one document, kept so settings can be re-tried cheaply."""
+
+    owner: list[int]  # passage index of each sentence
+    similarity: np.ndarray  # sentences x themes: the theme classifier's probability
+    cue: np.ndarray  # sentences x themes: 1.0 where a cue phrase occurs
+    sentence_vectors: np.ndarray
+
+
+def _prototype_texts() -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, theme in enumerate(taxonomy.themes()):
+        for text in theme.prototypes():
+            texts.append(re.sub(r"\([^)]*\)", "", text).strip())
+            owners.append(index)
+    return texts, owners
+
+
+@cache
+def _classifier() -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest logistic regression per theme on the prototypes' vectors: (weights, biases).
+
+    Trained on the taxonomy's own texts (never on the evaluation set), with balanced class
+    weights, so each theme's probability is calibrated against every other theme's phrasing.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    texts, owners = _prototype_texts()
+    vectors = prototype_vectors(texts)
+    labels = np.asarray(owners)
+    weights = np.zeros((len(taxonomy.theme_ids()), vectors.shape[1]), dtype=np.float32)
+    biases = np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
+    for t in range(len(taxonomy.theme_ids())):
+        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000)
+        model.fit(vectors, (labels == t).astype(int))
+        weights[t], biases[t] = model.coef_[0], model.intercept_[0]
+    return weights, biases
+
+
+def prototype_vectors(texts: list[str]) -> np.ndarray:
+    """The prototypes' vectors, cached on disk by content so each process does not re-embed them."""
+    import hashlib
+
+    import numpy as np
+
+    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, *texts]).encode()).hexdigest()[:16]
+    folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
+    path = folder / f"theme-prototypes-{key}.npy"
+    if path.is_file():
+        try:
+            cached = np.load(path)
+            if cached.shape == (len(texts), embedding.DIMENSIONS):
+                return np.asarray(cached, dtype=np.float32)
+        except (OSError, ValueError):
+            pass
+    vectors = embedding.encode(texts)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    except OSError:
+        pass  # a read-only home only costs a few seconds per process
+    return vectors
+
+
+def _units(passages: list[str]) -> tuple[list[str], list[int]]:
+    units: list[str] = []
+    owner: list[int] = []
+    for index, passage in enumerate(passages):
+        for sentence in sentences(passage) or [passage]:
+            words = sentence.split()
+            for start in range(0, max(len(words), 1), MAX_SENTENCE_WORDS):
+                units.append(" ".join(words[start : start + MAX_SENTENCE_WORDS]))
+                owner.append(index)
+    return units, owner
+
+
+def sentence_scores(passages: list[str]) -> SentenceScores:
+    import numpy as np
+
+    units, owner = _units(passages)
+    vectors = embedding.encode(units)
+    ids = taxonomy.theme_ids()
+    weights, biases = _classifier()
+    best = np.asarray(1.0 / (1.0 + np.exp(-(vectors @ weights.T + biases))), dtype=np.float32)
+    cue = np.zeros_like(best)
+    for t, theme_id in enumerate(ids):
+        pattern = taxonomy.cue_pattern(theme_id)
+        for s, unit in enumerate(units):
+            if pattern.search(unit):
+                cue[s, t] = 1.0
+    return SentenceScores(owner, best, cue, vectors)
+
+
+def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) -> list[ThemeSuggestion]:
+    """The suggested themes given sentence scores: cheap, so evaluation can sweep settings."""
+    import numpy as np
+
+    combined = scores.similarity + settings.cue_bonus * scores.cue
+    suggestions: list[ThemeSuggestion] = []
+    if combined.shape[0] == 0:
+        return suggestions
+    for t, theme_id in enumerate(taxonomy.theme_ids()):
+        column = combined[:, t]
+        order = np.argsort(-column)
+        best = float(column[order[0]])
+        second = float(column[order[1]]) if len(order) > 1 else -1.0
+        score = best + (settings.support_bonus if second >= settings.threshold else 0.0)
+        if score < settings.threshold:
+            continue
+        evidence: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for s in order:
+            if float(column[s]) < settings.threshold - settings.support_bonus or len(evidence) >= MAX_EVIDENCE:
+                break
+            passage = scores.owner[int(s)]
+            if passage not in seen:
+                seen.add(passage)
+                evidence.append((passage, round(float(column[s]), 4)))
+        confidence = 1.0 / (1.0 + math.exp(-(score - settings.threshold) / settings.scale))
+        suggestions.append(ThemeSuggestion(theme_id, round(confidence, 3), round(score, 4), evidence))
+    suggestions.sort(key=lambda s: -s.confidence)
+    return suggestions
+
+
+def passage_vectors(scores: SentenceScores, n_passages: int) -> np.ndarray:
+    """Each passage's vector: the normalised mean of its sentences' vectors."""
+    import numpy as np
+
+    dims = scores.sentence_vectors.shape[1] if scores.sentence_vectors.size else embedding.DIMENSIONS
+    sums = np.zeros((n_passages, dims), dtype=np.float32)
+    np.add.at(sums, np.asarray(scores.owner, dtype=int), scores.sentence_vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.asarray(sums / np.where(norms == 0, 1.0, norms), dtype=np.float32)
+
+
+def tag_passages(passages: list[str], settings: TaggerSettings | None = None) -> TaggingResult:
+    """Suggested themes and passage vectors for one review's passages."""
+    settings = settings or TaggerSettings.load()
+    scores = sentence_scores(passages)
+    suggestions = decide(scores, settings, len(passages))
+    return TaggingResult(passage_vectors(scores, len(passages)), suggestions)
+
+
+def keyword_baseline(text: str) -> set[str]:
+    """The themes whose cue phrases occur in the text: the baseline the model must beat."""
+    return {theme_id for theme_id in taxonomy.theme_ids() if taxonomy.cue_pattern(theme_id).search(text)}

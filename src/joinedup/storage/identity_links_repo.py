@@ -1,0 +1,148 @@
+"""SQL of the linking path: pending subjects, the candidate index, and writing decisions.
+
+Only this module (and the other ``identity_*`` repositories) writes the identity tables. Reads
+of the index go by the blocking keys, each indexed, so a look-up costs the size of the
+candidate blocks and not of the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, tuple_
+
+from joinedup.storage.tables_identity import IdentityProfile, Person, ReviewItem, SubjectLink
+from joinedup.storage.tables_records import RecordSubject
+
+IN_CHUNK = 2_000
+PROFILE_FIELDS = (
+    "given",
+    "given_canon",
+    "given_all",
+    "family",
+    "family_block",
+    "family_all",
+    "dob",
+    "dob_year",
+    "sex",
+    "postcode",
+    "postcode_sector",
+    "postcode_district",
+    "address",
+    "nhs",
+    "upn",
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def pending_subjects(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """Stored subjects with no link yet, oldest first: the durable backlog."""
+    query = (
+        select(RecordSubject)
+        .outerjoin(SubjectLink, SubjectLink.record_subject_id == RecordSubject.id)
+        .where(SubjectLink.id.is_(None))
+        .order_by(RecordSubject.id)
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def candidate_profiles(conn: Connection, keys: dict[str, set[Any]]) -> list[dict[str, Any]]:
+    """Profiles sharing any blocking key with the pending subjects.
+
+    ``keys`` maps a column (or a ``"col1+col2"`` pair) to the values the pending subjects hold.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    columns = {c.name: c for c in IdentityProfile.__table__.columns}
+    for key, values in keys.items():
+        ordered = sorted(v for v in values if v is not None and (not isinstance(v, tuple) or None not in v))
+        for chunk in _chunks(ordered):
+            if "+" in key:
+                cols = [columns[c] for c in key.split("+")]
+                condition = tuple_(*cols).in_(list(chunk))
+            else:
+                condition = columns[key].in_(list(chunk))
+            for row in conn.execute(select(IdentityProfile).where(condition)):
+                found.setdefault(row.id, dict(row._mapping))
+    return list(found.values())
+
+
+def all_profiles(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in conn.execute(select(IdentityProfile))]
+
+
+def name_counts(conn: Connection, givens: set[str], families: set[str]) -> tuple[dict[str, int], dict[str, int], int]:
+    """How many profiles carry each of these names, and how many profiles there are."""
+    total = int(conn.execute(select(func.count()).select_from(IdentityProfile)).scalar_one())
+    given_counts: dict[str, int] = {}
+    family_counts: dict[str, int] = {}
+    for column, values, target in (
+        (IdentityProfile.given, givens, given_counts),
+        (IdentityProfile.family, families, family_counts),
+    ):
+        for chunk in _chunks(sorted(values)):
+            for value, count in conn.execute(
+                select(column, func.count()).where(column.in_(list(chunk))).group_by(column)
+            ):
+                target[value] = count
+    return given_counts, family_counts, total
+
+
+def create_persons(conn: Connection, count: int) -> list[int]:
+    if count == 0:
+        return []
+    stamp = now()
+    result = conn.execute(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True),
+        [{"created_at": stamp, "status": "active", "merged_into_id": None} for _ in range(count)],
+    )
+    return [row[0] for row in result]
+
+
+def insert_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        stamp = now()
+        conn.execute(insert(SubjectLink), [{**row, "linked_at": stamp} for row in rows])
+
+
+def insert_review_items(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        stamp = now()
+        conn.execute(insert(ReviewItem), [{**row, "status": "open", "created_at": stamp} for row in rows])
+
+
+def add_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Add variants not yet held for their person (``person_id`` + ``signature`` is unique)."""
+    if not rows:
+        return
+    unique: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault((row["person_id"], row["signature"]), row)
+    held: set[tuple[int, str]] = set()
+    pairs = list(unique)
+    for chunk in _chunks(pairs):
+        held.update(
+            (r.person_id, r.signature)
+            for r in conn.execute(
+                select(IdentityProfile.person_id, IdentityProfile.signature).where(
+                    tuple_(IdentityProfile.person_id, IdentityProfile.signature).in_(list(chunk))
+                )
+            )
+        )
+    fresh = [row for key, row in unique.items() if key not in held]
+    if fresh:
+        conn.execute(insert(IdentityProfile), fresh)
+
+
+def person_of_profile(conn: Connection, profile_id: int) -> int | None:
+    return conn.execute(select(IdentityProfile.person_id).where(IdentityProfile.id == profile_id)).scalar_one_or_none()

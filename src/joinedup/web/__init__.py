@@ -1,0 +1,1 @@
+"""The web UI and API: FastAPI, thin over the stages' functions (``create_app``)."""

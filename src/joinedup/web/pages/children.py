@@ -1,0 +1,146 @@
+"""The child page: who the child is in each agency's records, the household over time, flags,
+alerts, and the chronology as a table and a swimlane picture, filterable.
+
+Every view passes the access guard first (purpose ``case_work``): the full page for the child's
+own local authority, the flag view for involved practitioners, the 403 page for everyone
+else. Restricted narratives are withheld inside the full view, as the access policy says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+
+from joinedup.access.flags import flag_view
+from joinedup.access.guard import View, guard_child_read
+from joinedup.access.policy import CHILD_DATA_ROLES, restricted_narrative
+from joinedup.chronology import ChronologyError, PersonNotFound
+from joinedup.chronology.assemble import Chronology
+from joinedup.identity.persons import household_of
+from joinedup.records.vocab import Agency, EventType
+from joinedup.storage import alerts_repo
+from joinedup.web.deps import EngineDep
+from joinedup.web.pages.actors import PageActor, require_role
+from joinedup.web.pages.child_summary import display_name, recorded_identities
+from joinedup.web.pages.deadlines import Deadline
+from joinedup.web.pages.errors import PageForbidden
+from joinedup.web.pages.stories import read_chronology
+from joinedup.web.pages.swimlanes import render_swimlanes
+from joinedup.web.pages.templating import render
+
+router = APIRouter(include_in_schema=False)
+PERIODS = {"all": None, "3m": 91, "6m": 183, "12m": 365, "24m": 730}
+PERIOD_WORDS = {
+    "all": "All time",
+    "3m": "Last 3 months",
+    "6m": "Last 6 months",
+    "12m": "Last 12 months",
+    "24m": "Last 2 years",
+}
+
+
+@router.get("/children", response_class=HTMLResponse, response_model=None)
+def find_child(request: Request, actor: PageActor, reference: str = "") -> Response:
+    require_role(actor, frozenset(CHILD_DATA_ROLES), "finding a child")
+    error = None
+    if reference:
+        number = reference.strip().removeprefix("Child ").strip()
+        if number.isdigit():
+            return RedirectResponse(f"/children/{int(number)}", status_code=303)
+        error = "Enter the child's reference number, like 1234"
+    return render(
+        request, "views/children_find.html", {"error": error, "reference": reference, "has_errors": bool(error)}
+    )
+
+
+def _names_by_person(story: Chronology) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for entry in story.entries:
+        seen = entry.provenance.recorded_as if entry.provenance else None
+        if seen and entry.about_person_id not in names:
+            name = " ".join(p for p in (seen.given_name, seen.family_name) if p)
+            if name:
+                names[entry.about_person_id] = name
+    return names
+
+
+@router.get("/children/{person_id}", response_class=HTMLResponse)
+def child_page(
+    request: Request,
+    person_id: int,
+    actor: PageActor,
+    engine: EngineDep,
+    agency: list[str] = Query(default_factory=list),  # noqa: B008 - FastAPI's way of a repeated query
+    event_type: str = "",
+    period: str = "all",
+) -> HTMLResponse:
+    agencies = {a for a in agency if a in {x.value for x in Agency}}
+    wanted_type = event_type if event_type in {e.value for e in EventType} else ""
+    days = PERIODS.get(period)
+    with engine.begin() as conn:
+        view = guard_child_read(conn, actor, person_id, "case_work", action="chronology")
+        if view is View.NONE:
+            raise PageForbidden(f"no view of person {person_id}")
+        flags = flag_view(conn, person_id)
+        if view is View.FLAG:
+            return render(request, "views/child_flags.html", {"flags": flags, "person_id": person_id})
+        try:
+            whole = read_chronology(conn, person_id)
+        except (PersonNotFound, ChronologyError) as exc:
+            raise HTTPException(404) from exc
+        filtered = agencies or wanted_type or days
+        story = (
+            read_chronology(
+                conn,
+                person_id,
+                agencies=agencies or None,
+                event_types={wanted_type} if wanted_type else None,
+                since=date.today() - timedelta(days=days) if days else None,
+            )
+            if filtered
+            else whole
+        )
+        household = household_of(conn, person_id)
+        alerts = alerts_repo.list_alerts(conn, person_id=person_id)
+    entries = [
+        replace(e, narrative=None)
+        if e.kind == "record" and restricted_narrative(actor, {"agency": e.agency, "event_type": e.event_type})
+        else e
+        for e in story.entries
+    ]
+    withheld = {id(e) for e, shown in zip(story.entries, entries, strict=True) if e.narrative and not shown.narrative}
+    identities = recorded_identities(whole)
+    names = _names_by_person(whole)
+    today = date.today()
+    context: dict[str, Any] = {
+        "person_id": person_id,
+        "story": story,
+        "entries": entries,
+        "withheld_count": len(withheld),
+        "child_name": display_name(identities),
+        "identities": identities,
+        "uncertain": any(i.uncertain for i in identities),
+        "household": household,
+        "names": names,
+        "flags": flags,
+        "alerts": [(a, Deadline(a.due_at, today, closed=a.status == "decided")) for a in alerts],
+        "svg": Markup(render_swimlanes(entries, title=f"Timeline of events by agency, {len(entries)} entries")),  # noqa: S704 - built from escaped parts
+        "agency_items": [
+            {"value": a, "text": a.replace("_", " ").capitalize(), "checked": a in agencies}
+            for a in sorted({e.agency for e in whole.entries if e.agency})
+        ],
+        "event_items": [{"value": "", "text": "Any event"}]
+        + [
+            {"value": t, "text": t.replace("_", " ").capitalize(), "selected": t == wanted_type}
+            for t in sorted({e.event_type for e in whole.entries if e.kind == "record"})
+        ],
+        "period_items": [{"value": k, "text": v, "selected": k == period} for k, v in PERIOD_WORDS.items()],
+        "filtered": bool(filtered),
+    }
+    return render(request, "views/child.html", context)

@@ -1,0 +1,3 @@
+// JavaScript only enhances: every page works without it.
+import { initAll } from "/govuk/govuk-frontend.min.js";
+initAll();

@@ -1,0 +1,51 @@
+"""Alerts raised by the real engine from stored, linked records."""
+
+from sqlalchemy import Engine
+
+from joinedup.rules.engine import evaluate_pending
+from joinedup.storage import alerts_repo
+from rules.rule_factories import CHILD, MOTHER, Family
+
+
+def _alerts(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        rows = alerts_repo.list_alerts(conn)
+        evidence = alerts_repo.evidence_for(conn, [r.id for r in rows])
+        return [alerts_repo.alert_json(r, evidence[r.id]) for r in rows]
+
+
+def test_three_agencies_raise_one_alert_listing_the_records(engine: Engine, family: Family) -> None:
+    family.record("attendance_concern", 0, agency="school", subjects=[("child", CHILD), ("mum", MOTHER)])
+    family.record("missed_appointment_was_not_brought", 20, agency="gp")
+    family.record("attendance_concern", 30, agency="school")
+    assert evaluate_pending(engine) == 3
+    assert [a for a in _alerts(engine) if a["rule_id"] == "multi_agency_concerns"] == []
+    third = family.record("domestic_abuse_incident", 40, agency="police", subjects=[("mum", MOTHER)])
+    assert evaluate_pending(engine) == 1
+    alerts = [a for a in _alerts(engine) if a["rule_id"] == "multi_agency_concerns"]
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert["person_id"] == family.person("child")
+    assert alert["first_fired_at"] == family.occurred(third).isoformat()
+    assert alert["local_authority"] == "Northtown"
+    assert {e["agency"] for e in alert["evidence"]} == {"school", "gp", "police"}
+    assert alert["status"] == "open"
+
+
+def test_more_evidence_updates_the_open_alert_instead_of_raising_another(engine: Engine, family: Family) -> None:
+    family.record("attendance_concern", 0, agency="school")
+    family.record("neglect_concern", 10, agency="health_visitor")
+    family.record("public_concern", 20, agency="public_referral")
+    family.record("attendance_concern", 25, agency="school")
+    evaluate_pending(engine)
+    family.record("hunger_food_seeking", 30, agency="school")
+    evaluate_pending(engine)
+    alerts = [a for a in _alerts(engine) if a["rule_id"] == "multi_agency_concerns"]
+    assert len(alerts) == 1
+    assert len(alerts[0]["evidence"]) == 5
+
+
+def test_evaluation_is_idempotent_and_unlinked_records_wait(engine: Engine, family: Family) -> None:
+    family.record("attendance_concern", 0, link=False)
+    assert evaluate_pending(engine) == 0
+    assert evaluate_pending(engine) == 0

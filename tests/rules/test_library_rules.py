@@ -1,0 +1,276 @@
+"""Every shipped rule, shown firing on a story that matches it and not firing on a near miss.
+
+Stories are plain facts (the engine's input), so each rule's meaning is pinned by a test a
+safeguarding lead can read: day offsets, event types, agency, whose record.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from joinedup.chronology.facts import ChildFacts, Event
+from joinedup.rules.evaluate import evaluate
+from joinedup.rules.loader import load_library
+
+START = date(2024, 1, 8)
+SCHOOL_AGE = date(2016, 4, 9)
+BABY = date(2023, 11, 1)
+
+# (day, event_type, agency, about); about "h" = a household adult's record
+Story = list[tuple[int, str, str, str]]
+
+
+def facts(story: Story, dob: date = SCHOOL_AGE, new_adult_day: int | None = None) -> ChildFacts:
+    child = ChildFacts(person_id=1, date_of_birth=dob)
+    for i, (day, event_type, agency, about) in enumerate(story, start=1):
+        who = 1 if about == "c" else 2
+        child.events.append(
+            Event(
+                i,
+                START + timedelta(days=day),
+                event_type,
+                agency,
+                "Northtown",
+                "child" if about == "c" else "household",
+                who,
+                "child" if about == "c" else "parent",
+            )
+        )
+    if new_adult_day is not None:
+        rid = len(story) + 1
+        child.events.append(
+            Event(
+                rid,
+                START + timedelta(days=new_adult_day),
+                "police_welfare_check",
+                "police",
+                "Northtown",
+                "household",
+                3,
+                "partner_of_parent",
+            )
+        )
+        child.adults[3] = (START + timedelta(days=new_adult_day), rid, "partner_of_parent")
+    child.events.sort(key=lambda e: (e.occurred_on, e.record_id))
+    return child
+
+
+CONCERNS_4 = [
+    (0, "attendance_concern", "school", "c"),
+    (20, "missed_appointment_was_not_brought", "gp", "c"),
+    (40, "attendance_concern", "school", "c"),
+    (60, "domestic_abuse_incident", "police", "h"),
+]
+
+# rule id -> (story that fires, extra facts kwargs, near miss, its kwargs)
+CASES: dict[str, tuple[Story, dict, Story, dict]] = {
+    "multi_agency_concerns": (
+        CONCERNS_4,
+        {},
+        [*CONCERNS_4[:3], (200, "domestic_abuse_incident", "police", "h")],
+        {},
+    ),
+    "toxic_trio": (
+        [
+            (0, "domestic_abuse_incident", "police", "h"),
+            (40, "parental_mental_health", "gp", "h"),
+            (90, "substance_misuse", "probation", "h"),
+        ],
+        {},
+        [(0, "domestic_abuse_incident", "police", "h"), (40, "parental_mental_health", "gp", "h")],
+        {},
+    ),
+    "domestic_abuse_with_parental_vulnerability": (
+        [
+            (0, "parental_mental_health", "gp", "h"),
+            (20, "substance_misuse", "probation", "h"),
+            (50, "domestic_abuse_incident", "police", "h"),
+        ],
+        {},
+        [(0, "parental_mental_health", "gp", "h"), (50, "domestic_abuse_incident", "police", "h")],
+        {},
+    ),
+    "repeat_domestic_abuse": (
+        [(0, "domestic_abuse_incident", "police", "h"), (100, "domestic_abuse_incident", "police", "h")],
+        {},
+        [(0, "domestic_abuse_incident", "police", "h"), (400, "domestic_abuse_incident", "police", "h")],
+        {},
+    ),
+    "home_education_while_known": (
+        [(0, "referral_to_social_care", "school", "c"), (200, "withdrawn_home_education", "school", "c")],
+        {},
+        [(0, "withdrawn_home_education", "school", "c"), (200, "referral_to_social_care", "school", "c")],
+        {},
+    ),
+    "home_education_after_school_concerns": (
+        [(0, "attendance_concern", "school", "c"), (60, "withdrawn_home_education", "school", "c")],
+        {},
+        [(0, "attendance_concern", "school", "c"), (300, "withdrawn_home_education", "school", "c")],
+        {},
+    ),
+    "repeated_was_not_brought": (
+        [
+            (0, "missed_appointment_was_not_brought", "gp", "c"),
+            (50, "missed_appointment_was_not_brought", "gp", "c"),
+            (100, "missed_appointment_was_not_brought", "health_visitor", "c"),
+        ],
+        {},
+        [
+            (0, "missed_appointment_was_not_brought", "gp", "c"),
+            (50, "missed_appointment_was_not_brought", "gp", "c"),
+            (100, "appointment_attended", "gp", "c"),
+        ],
+        {},
+    ),
+    "non_mobile_infant_injury": (
+        [(30, "injury_observed", "health_visitor", "c")],
+        {"dob": BABY},
+        [(30, "injury_observed", "health_visitor", "c")],
+        {"dob": date(2022, 6, 1)},
+    ),
+    "injury_inconsistent_explanation": (
+        [(0, "ed_attendance", "hospital_ed", "c"), (90, "injury_explanation_inconsistent", "school", "c")],
+        {},
+        [(90, "injury_explanation_inconsistent", "school", "c")],
+        {},
+    ),
+    "repeated_ed_attendance_young_child": (
+        [
+            (0, "ed_attendance", "hospital_ed", "c"),
+            (60, "ed_attendance", "hospital_ed", "c"),
+            (90, "ed_attendance", "hospital_ed", "c"),
+            (120, "injury_observed", "gp", "c"),
+        ],
+        {"dob": date(2021, 5, 1)},
+        [
+            (0, "ed_attendance", "hospital_ed", "c"),
+            (60, "ed_attendance", "hospital_ed", "c"),
+            (90, "ed_attendance", "hospital_ed", "c"),
+            (120, "injury_observed", "gp", "c"),
+        ],
+        {},
+    ),
+    "new_adult_with_concerns": (
+        [(0, "appointment_attended", "gp", "c"), (100, "neglect_concern", "school", "c")],
+        {"new_adult_day": 60},
+        [(0, "appointment_attended", "gp", "c"), (100, "neglect_concern", "school", "c")],
+        {},
+    ),
+    "no_access_child_not_seen": (
+        [(0, "home_visit_no_access", "health_visitor", "c"), (30, "home_visit_no_access", "health_visitor", "c")],
+        {},
+        [
+            (0, "home_visit_no_access", "health_visitor", "c"),
+            (20, "home_visit_child_seen", "health_visitor", "c"),
+            (30, "home_visit_no_access", "health_visitor", "c"),
+        ],
+        {},
+    ),
+    "frequent_moves_across_areas": (
+        [
+            (0, "attendance_concern", "school", "c"),
+            (60, "house_move", "housing", "c"),
+            (150, "out_of_area_move", "housing", "c"),
+            (250, "out_of_area_move", "housing", "c"),
+        ],
+        {},
+        [
+            (0, "attendance_concern", "school", "c"),
+            (60, "house_move", "housing", "c"),
+            (100, "house_move", "housing", "c"),
+            (150, "out_of_area_move", "housing", "c"),
+        ],
+        {},
+    ),
+    "moved_area_on_plan": (
+        [(0, "child_protection_plan_started", "childrens_social_care", "c"), (20, "out_of_area_move", "housing", "c")],
+        {},
+        [
+            (0, "child_protection_plan_started", "childrens_social_care", "c"),
+            (10, "child_protection_plan_ended", "childrens_social_care", "c"),
+            (20, "out_of_area_move", "housing", "c"),
+        ],
+        {},
+    ),
+    "neglect_signs": (
+        [(0, "hunger_food_seeking", "school", "c"), (40, "weight_faltering", "gp", "c")],
+        {},
+        [(0, "hunger_food_seeking", "school", "c"), (240, "weight_faltering", "gp", "c")],
+        {},
+    ),
+    "concerns_after_closure": (
+        [
+            (0, "case_closed", "childrens_social_care", "c"),
+            (30, "attendance_concern", "school", "c"),
+            (70, "domestic_abuse_incident", "police", "h"),
+        ],
+        {},
+        [(0, "case_closed", "childrens_social_care", "c"), (30, "attendance_concern", "school", "c")],
+        {},
+    ),
+    "invisible_child": (
+        [
+            (0, "attendance_concern", "school", "c"),
+            (30, "missed_appointment_was_not_brought", "gp", "c"),
+            (60, "attendance_concern", "school", "c"),
+        ],
+        {},
+        [
+            (0, "attendance_concern", "school", "c"),
+            (30, "missed_appointment_was_not_brought", "gp", "c"),
+            (45, "appointment_attended", "gp", "c"),
+            (60, "attendance_concern", "school", "c"),
+        ],
+        {},
+    ),
+    "repeated_referrals": (
+        [
+            (0, "referral_to_social_care", "school", "c"),
+            (100, "referral_to_social_care", "gp", "c"),
+            (200, "public_concern", "public_referral", "c"),
+        ],
+        {},
+        [
+            (0, "referral_to_social_care", "school", "c"),
+            (200, "referral_to_social_care", "gp", "c"),
+            (400, "public_concern", "public_referral", "c"),
+        ],
+        {},
+    ),
+}
+
+RULES = {r.id: r for r in load_library(include_disabled=True)}
+
+
+def test_every_shipped_rule_has_a_firing_and_a_near_miss_case() -> None:
+    assert set(RULES) == set(CASES), "add a case to CASES for each rule in the library (and remove retired ones)"
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires_on_its_pattern(rule_id: str) -> None:
+    story, kwargs, _, _ = CASES[rule_id]
+    firing = evaluate(RULES[rule_id], facts(story, **kwargs))
+    assert firing is not None, f"{rule_id} should fire"
+    assert firing.evidence, "a firing always names the records behind it"
+    assert firing.first_on in {e.occurred_on for e in firing.evidence.values()}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_does_not_fire_on_the_near_miss(rule_id: str) -> None:
+    _, _, story, kwargs = CASES[rule_id]
+    assert evaluate(RULES[rule_id], facts(story, **kwargs)) is None, f"{rule_id} should not fire"
+
+
+def test_first_fired_is_the_date_the_pattern_completed_and_replay_respects_as_of() -> None:
+    child = facts(CONCERNS_4)
+    rule = RULES["multi_agency_concerns"]
+    firing = evaluate(rule, child)
+    assert firing is not None and firing.first_on == START + timedelta(days=60)
+    assert evaluate(rule, child, until=START + timedelta(days=59)) is None
+
+
+def test_a_decided_alert_is_not_raised_again_on_the_same_evidence() -> None:
+    child = facts(CONCERNS_4)
+    assert evaluate(RULES["multi_agency_concerns"], child, after=START + timedelta(days=60)) is None

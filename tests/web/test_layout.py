@@ -1,0 +1,46 @@
+"""Every page shares the layout: GOV.UK assets served, error pages with no personal data, and
+JSON errors left alone for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+Check = Callable[[str], Any]
+
+
+def test_govuk_frontend_assets_are_served_from_node_modules(client: TestClient, page: Check) -> None:
+    css = client.get("/govuk/govuk-frontend.min.css")
+    assert css.status_code == 200 and ".govuk-template" in css.text
+    assert client.get("/govuk/govuk-frontend.min.js").status_code == 200
+    assert client.get("/assets/images/favicon.svg").status_code == 200
+    assert client.get("/static/joinedup.css").status_code == 200
+
+
+def test_an_unknown_page_is_the_govuk_404_page(client: TestClient, page: Check) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    shape = page(response.text)
+    assert shape.h1s == ["Page not found"]
+
+
+def test_an_unknown_api_path_still_answers_json(client: TestClient, page: Check) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_the_accessibility_statement_renders(client: TestClient, page: Check) -> None:
+    response = client.get("/accessibility")
+    assert response.status_code == 200
+    page(response.text)
+
+
+def test_the_home_page_shows_the_operator_every_section(client: TestClient, page: Check) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    page(response.text)
+    for link in ("/alerts", "/concerns/new", "/uploads/new", "/linkage-review", "/rules", "/audit", "/users"):
+        assert f'href="{link}"' in response.text
