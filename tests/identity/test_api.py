@@ -1,4 +1,5 @@
-"""The identity API: review queue and merges over HTTP, on a real database."""
+"""The identity API: review queue and merges over HTTP, on a real database, as a signed-in
+agency system (a bearer token of a front-door user of the child's local authority)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from joinedup.access.accounts import add_user, resolve_organisation
+from joinedup.access.tokens import issue_token
 from joinedup.ingest import ingest_payloads
 from joinedup.web.app import create_app
 
@@ -20,10 +23,24 @@ AMELIA = {
 }
 
 
+def _token(engine: Engine, username: str, role: str, local_authority: str) -> dict[str, str]:
+    """Authorization header for a new user of a new organisation in ``local_authority``."""
+    with engine.begin() as conn:
+        org = resolve_organisation(conn, f"{local_authority} Front Door", "childrens_social_care", local_authority)
+        add_user(conn, username, org, role)
+        token = issue_token(conn, username, "read")[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _in_area(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "local_authority": "Northtown"}
+
+
 def test_review_list_show_decide_and_undo_over_http(engine: Engine, make_record: Any) -> None:
-    ingest_payloads(engine, [make_record("school", "S-1", AMELIA)], source="t", submitted_by="t")
-    ingest_payloads(engine, [make_record("gp", "G-1", {**AMELIA, "sex": "M"})], source="t", submitted_by="t")
-    client = TestClient(create_app(engine=engine))
+    ingest_payloads(engine, [_in_area(make_record("school", "S-1", AMELIA))], source="t", submitted_by="t")
+    ingest_payloads(engine, [_in_area(make_record("gp", "G-1", {**AMELIA, "sex": "M"}))], source="t", submitted_by="t")
+    auth = _token(engine, "front.door", "front_door", "Northtown")
+    client = TestClient(create_app(engine=engine), headers=auth)
     items = client.get("/api/v1/identity/review").json()
     assert len(items) == 1
     item_id = items[0]["id"]
@@ -40,3 +57,20 @@ def test_review_list_show_decide_and_undo_over_http(engine: Engine, make_record:
         client.post(f"/api/v1/identity/merges/{decided['merge_event_id']}/undo", json={"reason": "again"}).status_code
         == 409
     )
+
+
+def test_review_queue_refuses_the_anonymous_and_other_areas(engine: Engine, make_record: Any) -> None:
+    ingest_payloads(engine, [_in_area(make_record("school", "S-1", AMELIA))], source="t", submitted_by="t")
+    ingest_payloads(engine, [_in_area(make_record("gp", "G-1", {**AMELIA, "sex": "M"}))], source="t", submitted_by="t")
+    anonymous = TestClient(create_app(engine=engine))
+    assert anonymous.get("/api/v1/identity/review").status_code == 401
+    assert anonymous.post("/api/v1/identity/review/1/decision", json={"outcome": "accept"}).status_code == 401
+    elsewhere = TestClient(create_app(engine=engine), headers=_token(engine, "far.away", "front_door", "Southville"))
+    assert elsewhere.get("/api/v1/identity/review").json() == []
+    item_id = (
+        TestClient(create_app(engine=engine), headers=_token(engine, "near", "front_door", "Northtown"))
+        .get("/api/v1/identity/review")
+        .json()[0]["id"]
+    )
+    assert elsewhere.get(f"/api/v1/identity/review/{item_id}").status_code == 403
+    assert elsewhere.post(f"/api/v1/identity/review/{item_id}/decision", json={"outcome": "accept"}).status_code == 403
