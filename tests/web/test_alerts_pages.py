@@ -80,13 +80,10 @@ def test_acknowledging_then_deciding_closes_the_alert_and_audits_the_lawful_basi
     assert "Decision recorded" in shown.text and "Family agree to early help" in shown.text
     with engine.connect() as conn:
         alert = alerts_repo.get_alert(conn, alert_id)
-        entry = (
-            conn.execute(
-                select(AuditEntry).where(AuditEntry.action == "alert_decision").order_by(AuditEntry.seq.desc())
-            )
-            .scalars()
-            .first()
-        )
+        # A Core connection returns rows (not ORM objects): take the whole row, not its first column.
+        entry = conn.execute(
+            select(AuditEntry).where(AuditEntry.action == "alert_decision").order_by(AuditEntry.seq.desc())
+        ).first()
     assert (alert.status, alert.decision, alert.acknowledged_by) == ("decided", "early_help", "mash.one")
     assert entry is not None and "consent" in entry.lawful_basis and entry.person_id == neglect_alert["person_id"]
 

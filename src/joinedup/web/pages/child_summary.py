@@ -11,7 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Connection
+
 from joinedup.chronology.assemble import Chronology, ChronologyEntry
+from joinedup.storage.identity_review_repo import subjects_of_person
 
 UNCERTAIN_BELOW = 0.95  # a probabilistic link weaker than this is worth a second look
 
@@ -87,3 +90,30 @@ def display_name(identities: list[RecordedIdentity]) -> str:
         if name:
             names[name] += row.records
     return names.most_common(1)[0][0] if names else "Name not recorded"
+
+
+def names_of(conn: Connection, story: Chronology, person_ids: list[int]) -> dict[int, str]:
+    """A name for each person on the page, as their records spell it most often.
+
+    The chronology names only people a record is *about*; an adult who appears only as a
+    co-subject of a record about the child (a partner named in a police incident) is still in
+    the household panel, so their name is read from the subjects linked to them.
+    """
+    names: dict[int, str] = {}
+    for entry in story.entries:
+        seen = entry.provenance.recorded_as if entry.provenance else None
+        if seen and entry.about_person_id not in names:
+            name = " ".join(p for p in (seen.given_name, seen.family_name) if p)
+            if name:
+                names[entry.about_person_id] = name
+    for person_id in person_ids:
+        if person_id in names:
+            continue
+        spellings: Counter[str] = Counter()
+        for row in subjects_of_person(conn, person_id, limit=20):
+            name = " ".join(p for p in (row.get("given_name"), row.get("family_name")) if p)
+            if name:
+                spellings[name] += 1
+        if spellings:
+            names[person_id] = spellings.most_common(1)[0][0]
+    return names

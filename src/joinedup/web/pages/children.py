@@ -21,13 +21,12 @@ from joinedup.access.flags import flag_view
 from joinedup.access.guard import View, guard_child_read
 from joinedup.access.policy import CHILD_DATA_ROLES, restricted_narrative
 from joinedup.chronology import ChronologyError, PersonNotFound
-from joinedup.chronology.assemble import Chronology
 from joinedup.identity.persons import household_of
 from joinedup.records.vocab import Agency, EventType
 from joinedup.storage import alerts_repo
 from joinedup.web.deps import EngineDep
 from joinedup.web.pages.actors import PageActor, require_role
-from joinedup.web.pages.child_summary import display_name, recorded_identities
+from joinedup.web.pages.child_summary import display_name, names_of, recorded_identities
 from joinedup.web.pages.deadlines import Deadline
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.stories import read_chronology
@@ -57,17 +56,6 @@ def find_child(request: Request, actor: PageActor, reference: str = "") -> Respo
     return render(
         request, "views/children_find.html", {"error": error, "reference": reference, "has_errors": bool(error)}
     )
-
-
-def _names_by_person(story: Chronology) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for entry in story.entries:
-        seen = entry.provenance.recorded_as if entry.provenance else None
-        if seen and entry.about_person_id not in names:
-            name = " ".join(p for p in (seen.given_name, seen.family_name) if p)
-            if name:
-                names[entry.about_person_id] = name
-    return names
 
 
 @router.get("/children/{person_id}", response_class=HTMLResponse)
@@ -107,6 +95,7 @@ def child_page(
             else whole
         )
         household = household_of(conn, person_id)
+        names = names_of(conn, whole, [m.person_id for m in household])
         alerts = alerts_repo.list_alerts(conn, person_id=person_id)
     entries = [
         replace(e, narrative=None)
@@ -116,7 +105,6 @@ def child_page(
     ]
     withheld = {id(e) for e, shown in zip(story.entries, entries, strict=True) if e.narrative and not shown.narrative}
     identities = recorded_identities(whole)
-    names = _names_by_person(whole)
     today = date.today()
     context: dict[str, Any] = {
         "person_id": person_id,
