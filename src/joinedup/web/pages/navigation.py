@@ -14,7 +14,7 @@ from joinedup.access.actor import Actor
 
 CHILD_ROLES = frozenset({"practitioner", "front_door", "social_worker", "manager"})
 ALERT_ROLES = frozenset({"front_door", "social_worker", "manager"})
-REVIEW_ROLES = frozenset({"front_door", "manager", "admin"})
+REVIEW_ROLES = frozenset({"front_door", "manager"})  # both children must be in their full view
 
 
 @dataclass(frozen=True)
