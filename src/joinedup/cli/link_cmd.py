@@ -3,8 +3,13 @@ and work the clerical review queue."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
 import orjson
 import typer
+from rich.progress import TaskID
 
 from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
 
@@ -47,6 +52,93 @@ def pending(db: DbOption = None) -> None:
         task = bar.add_task("link", total=None)
         count = link_pending(engine, on_progress=lambda n: bar.advance(task, n))
     err.print(f"linked {count} subjects")
+
+
+@link_app.command("run")
+def run(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
+    """Re-link every stored subject (predict + cluster as one batch) with the active model.
+
+    Subjects a person placed (merges, review decisions) stay where they were put.
+    """
+    from joinedup.identity.batch import relink_all
+
+    engine = database(db)
+    with progress_bar("Re-linking") as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, description=stage)
+
+        report = relink_all(engine, on_progress=advance)
+    if output is OutputFormat.TEXT:
+        out.print(
+            f"re-linked {report.subjects} subjects into {report.persons} persons with model "
+            f"{report.model_version}: {report.changed} links changed, {report.new_links} new, "
+            f"{report.review_items} for review",
+            markup=False,
+        )
+        return
+    _echo_json(asdict(report))
+
+
+@link_app.command("train")
+def train_cmd(
+    db: DbOption = None,
+    activate: Annotated[bool, typer.Option("--activate/--no-activate", help="Use the new model from now on.")] = True,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the random pairs that estimate u probabilities.")] = 1,
+    save_json: Annotated[
+        Path | None, typer.Option("--save-json", help="Also write the model's JSON to this file.")
+    ] = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Train the matching model on this deployment's own records (unsupervised EM) and store it,
+    versioned, in the database. Re-link with `joinedup link run` to apply it to earlier records."""
+    from joinedup.identity.errors import ModelError
+    from joinedup.identity.models_store import save_model
+    from joinedup.identity.standardise import standardise
+    from joinedup.identity.training import train
+    from joinedup.storage.identity_links_repo import all_subjects_with_links
+
+    engine = database(db)
+    with engine.connect() as conn:
+        subjects = [standardise(row) for row in all_subjects_with_links(conn)]
+    try:
+        with progress_bar("Training") as bar:
+            task = bar.add_task("train", total=None)
+            model = train(subjects, seed=seed)
+            bar.update(task, total=1, completed=1)
+    except ModelError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    with engine.begin() as conn:
+        save_model(conn, model, activate=activate)
+    if save_json is not None:
+        save_json.write_text(orjson.dumps(model.settings, option=orjson.OPT_INDENT_2).decode() + "\n")
+    summary = {
+        "version": model.version,
+        "trained_on": len(subjects),
+        "active": activate,
+        "probability_two_random_records_match": model.settings["probability_two_random_records_match"],
+    }
+    if output is OutputFormat.TEXT:
+        out.print(
+            f"trained model {model.version} on {len(subjects)} subjects"
+            + (" and made it active; run `joinedup link run` to re-link earlier records" if activate else ""),
+            markup=False,
+        )
+        return
+    _echo_json(summary)
+
+
+@link_app.command("models")
+def models_cmd(db: DbOption = None) -> None:
+    """Stored model versions, oldest first (JSON); the shipped default is used while none is active."""
+    from joinedup.storage.identity_models_repo import listing
+
+    with database(db).connect() as conn:
+        _echo_json(listing(conn))
 
 
 def register(app: typer.Typer) -> None:

@@ -117,7 +117,7 @@ def match(
     return decide(pending_nodes, profile_nodes, pairs), explained
 
 
-def _explanation(pair: dict[str, Any] | None) -> dict[str, Any] | None:
+def explanation(pair: dict[str, Any] | None) -> dict[str, Any] | None:
     """Match weight (log2 Bayes factor) each comparison contributed, term frequency included."""
     if pair is None:
         return None
@@ -181,7 +181,7 @@ def _write(
                         "candidate_person_id": candidate,
                         "match_probability": float(outcome.review_probability or 0.0),
                         "match_weight": float(pair["match_weight"]) if pair else 0.0,
-                        "comparison": _explanation(pair),
+                        "comparison": explanation(pair),
                         "reason": outcome.review_reason,
                     }
                 )

@@ -70,7 +70,7 @@ def train(subjects: list[StandardSubject], *, seed: int = 1, version: str | None
             "Until then the shipped default model is used, which is the right choice for a new deployment"
         )
     for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
     frame = training_frame(subjects)
     db_api = DuckDBAPI()
     data = db_api.register(frame, dataset_display_name="subjects")

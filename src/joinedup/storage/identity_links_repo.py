@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, tuple_
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
 from joinedup.storage.tables_identity import IdentityProfile, Person, ReviewItem, SubjectLink
 from joinedup.storage.tables_records import RecordSubject
@@ -146,3 +146,64 @@ def add_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 def person_of_profile(conn: Connection, profile_id: int) -> int | None:
     return conn.execute(select(IdentityProfile.person_id).where(IdentityProfile.id == profile_id)).scalar_one_or_none()
+
+
+def all_subjects_with_links(conn: Connection) -> list[dict[str, Any]]:
+    """Every stored subject, with its current link (``linked_person_id``, ``linked_decision``,
+    both ``None`` when not linked yet), in id order: what ``joinedup link run`` re-links."""
+    query = (
+        select(
+            RecordSubject,
+            SubjectLink.person_id.label("linked_person_id"),
+            SubjectLink.decision.label("linked_decision"),
+            SubjectLink.match_probability.label("linked_probability"),
+        )
+        .outerjoin(SubjectLink, SubjectLink.record_subject_id == RecordSubject.id)
+        .order_by(RecordSubject.id)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def update_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Set ``person_id``, ``decision``, ``match_probability`` and ``model_version`` of existing
+    links, keyed by ``record_subject_id``."""
+    if not rows:
+        return
+    stamp = now()
+    statement = (
+        update(SubjectLink)
+        .where(SubjectLink.record_subject_id == bindparam("b_subject"))
+        .values(
+            person_id=bindparam("b_person"),
+            decision=bindparam("b_decision"),
+            match_probability=bindparam("b_probability"),
+            model_version=bindparam("b_model"),
+            linked_at=stamp,
+        )
+    )
+    params = [
+        {
+            "b_subject": r["record_subject_id"],
+            "b_person": r["person_id"],
+            "b_decision": r["decision"],
+            "b_probability": r["match_probability"],
+            "b_model": r["model_version"],
+        }
+        for r in rows
+    ]
+    for start in range(0, len(params), 10_000):
+        conn.execute(statement, params[start : start + 10_000])
+
+
+def replace_all_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Rebuild the whole matching index from these rows."""
+    conn.execute(delete(IdentityProfile))
+    for start in range(0, len(rows), 10_000):
+        add_profiles(conn, rows[start : start + 10_000])
+
+
+def drop_open_review_items(conn: Connection) -> int:
+    """Remove undecided review items (a re-link raises the ones that still apply afresh);
+    decided ones stay, with their merges."""
+    result = conn.execute(delete(ReviewItem).where(ReviewItem.status == "open"))
+    return int(result.rowcount or 0)

@@ -1,0 +1,192 @@
+"""Re-link everything (``joinedup link run``): score every stored subject against every other
+as one vectorised Splink batch, cluster with the same decisions and guards as ingest, and write
+back only what changed.
+
+Why a batch re-link exists beside the incremental path: after a new model is trained, or a
+threshold changed, earlier decisions were made with older evidence. Re-linking keeps what a
+person decided: subjects a clerk placed (``manual``, from merges and review decisions) stay
+with their person and act as fixed anchors, and the clustering cannot join two such persons.
+Person ids stay stable where they can: a cluster keeps the id most of its subjects already had,
+so alerts, caseloads and chronologies that name a person keep naming the same child.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from joinedup.identity.decide import Outcome
+from joinedup.identity.frame import comparable, signature
+from joinedup.identity.link import explanation, match
+from joinedup.identity.models_store import active_model
+from joinedup.identity.standardise import StandardSubject, standardise
+from joinedup.storage import identity_links_repo as repo
+
+PINNED = frozenset({"manual"})
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RelinkReport:
+    subjects: int
+    persons: int
+    changed: int  # links whose person or decision changed
+    new_links: int  # subjects that had no link before
+    review_items: int
+    model_version: str
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def relink_all(engine: Engine, *, on_progress: Progress | None = None) -> RelinkReport:
+    """Re-link every stored subject; returns what happened."""
+    progress = on_progress or _noop
+    with engine.connect() as conn:
+        rows = repo.all_subjects_with_links(conn)
+        model = active_model(conn)
+    total = len(rows)
+    progress("standardise", 0, total)
+    subjects: list[StandardSubject] = []
+    for i, row in enumerate(rows, start=1):
+        subjects.append(standardise(row))
+        if i % 20_000 == 0:
+            progress("standardise", i, total)
+    progress("standardise", total, total)
+    before = {row["id"]: row for row in rows}
+    pinned = [s for s in subjects if before[s.record_subject_id]["linked_decision"] in PINNED]
+    free = [s for s in subjects if before[s.record_subject_id]["linked_decision"] not in PINNED]
+    anchors = [
+        {"id": s.record_subject_id, "person_id": before[s.record_subject_id]["linked_person_id"], **comparable(s)}
+        for s in pinned
+    ]
+    given_counts = Counter(s.given for s in pinned if s.given)
+    family_counts = Counter(s.family for s in pinned if s.family)
+    progress("match", 0, total)
+    outcomes, explained = match(free, anchors, model, dict(given_counts), dict(family_counts), len(pinned))
+    progress("match", total, total)
+    with engine.begin() as conn:
+        report = _write(conn, free, pinned, before, outcomes, explained, model.version)
+    progress("write", total, total)
+    return report
+
+
+def _assign_persons(
+    free: list[StandardSubject], before: dict[int, dict[str, Any]], outcomes: dict[str, Outcome], taken: set[int]
+) -> dict[str, int | None]:
+    """Each new cluster keeps the person id most of its subjects had, largest clusters first;
+    ``None`` where a new person is needed."""
+    votes: dict[str, Counter[int]] = {}
+    for s in free:
+        outcome = outcomes[f"s{s.record_subject_id}"]
+        if outcome.person_id is not None:
+            continue
+        old = before[s.record_subject_id]["linked_person_id"]
+        votes.setdefault(outcome.cluster, Counter())
+        if old is not None:
+            votes[outcome.cluster][old] += 1
+    chosen: dict[str, int | None] = {}
+    for cluster, counter in sorted(votes.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        chosen[cluster] = next((pid for pid, _ in counter.most_common() if pid not in taken), None)
+        if chosen[cluster] is not None:
+            taken.add(chosen[cluster])  # type: ignore[arg-type]
+    return chosen
+
+
+def _write(
+    conn: Any,
+    free: list[StandardSubject],
+    pinned: list[StandardSubject],
+    before: dict[int, dict[str, Any]],
+    outcomes: dict[str, Outcome],
+    explained: dict[tuple[str, str], dict[str, Any]],
+    model_version: str,
+) -> RelinkReport:
+    # A person who holds pinned subjects may still be the one a cluster keeps: after a merge
+    # only the moved links are ``manual``; the person's own subjects stay free and come back.
+    kept = _assign_persons(free, before, outcomes, set())
+    missing = sorted(c for c, pid in kept.items() if pid is None)
+    for cluster, pid in zip(missing, repo.create_persons(conn, len(missing)), strict=True):
+        kept[cluster] = pid
+
+    def person_of(outcome: Outcome) -> int:
+        if outcome.person_id is not None:
+            return outcome.person_id
+        pid = kept[outcome.cluster]
+        assert pid is not None
+        return pid
+
+    updates, inserts, profiles, reviews = [], [], [], []
+    for s in free:
+        outcome = outcomes[f"s{s.record_subject_id}"]
+        person_id = person_of(outcome)
+        link = {
+            "record_subject_id": s.record_subject_id,
+            "record_id": s.record_id,
+            "subject_index": s.subject_index,
+            "person_id": person_id,
+            "decision": outcome.decision,
+            "match_probability": outcome.probability,
+            "model_version": model_version,
+        }
+        old = before[s.record_subject_id]
+        if old["linked_person_id"] is None:
+            inserts.append(link)
+        elif (old["linked_person_id"], old["linked_decision"], old["linked_probability"]) != (
+            person_id,
+            outcome.decision,
+            outcome.probability,
+        ):
+            updates.append(link)
+        if outcome.decision == "review" and outcome.review_with:
+            other = outcome.review_with
+            candidate = (
+                person_of(outcomes[other])
+                if other in outcomes
+                else before[int(other[1:])]["linked_person_id"]  # an anchor: "p<subject id>"
+            )
+            if candidate is not None and candidate != person_id:
+                pair = explained.get((outcome.uid, other)) or explained.get((other, outcome.uid))
+                reviews.append(
+                    {
+                        "record_subject_id": s.record_subject_id,
+                        "provisional_person_id": person_id,
+                        "candidate_person_id": candidate,
+                        "match_probability": float(outcome.review_probability or 0.0),
+                        "match_weight": float(pair["match_weight"]) if pair else 0.0,
+                        "comparison": explanation(pair),
+                        "reason": outcome.review_reason,
+                    }
+                )
+        profiles.append(_profile(s, person_id))
+    for s in pinned:
+        profiles.append(_profile(s, int(before[s.record_subject_id]["linked_person_id"])))
+    repo.update_links(conn, updates)
+    repo.insert_links(conn, inserts)
+    repo.replace_all_profiles(conn, profiles)
+    repo.drop_open_review_items(conn)
+    repo.insert_review_items(conn, reviews)
+    persons = {p["person_id"] for p in profiles}
+    return RelinkReport(
+        subjects=len(free) + len(pinned),
+        persons=len(persons),
+        changed=len(updates),
+        new_links=len(inserts),
+        review_items=len(reviews),
+        model_version=model_version,
+    )
+
+
+def _profile(subject: StandardSubject, person_id: int) -> dict[str, Any]:
+    fields = comparable(subject)
+    return {
+        "person_id": person_id,
+        "signature": signature(fields),
+        **fields,
+        "roles": [subject.role] if subject.role else [],
+    }
