@@ -1,0 +1,138 @@
+"""``joinedup eval fairness --truth DIR``: does each rule fall evenly on the families it watches?
+
+Per rule and per group (ethnicity, disability in the household, deprivation quintile, first
+language): alert rate, false-alarm rate and harmed children alerted in time, each with a 95%
+Wilson interval and its ratio to all children; then every rule whose false-alarm rate in one
+group is more than 1.25 times another's, with the kinds of record that drive the gap.
+``--csv FILE`` writes every row for the data team; ``--format json`` prints the whole report.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
+from joinedup.fairness.drivers import describe
+from joinedup.fairness.run import evaluate_fairness
+from joinedup.fairness.table import FairnessReport, Rate, Rates
+
+CSV_COLUMNS = [
+    "rule", "dimension", "group", "children",
+    "alerted", "alert_rate", "alert_rate_low", "alert_rate_high", "alert_rate_ratio",
+    "unharmed", "false_alarms", "false_alarm_rate", "false_alarm_rate_low", "false_alarm_rate_high",
+    "false_alarm_ratio", "false_alarm_ratio_low", "false_alarm_ratio_high",
+    "harmed", "alerted_in_time", "in_time_rate", "in_time_rate_low", "in_time_rate_high", "in_time_ratio",
+]  # fmt: skip
+
+
+def _csv_row(r: Rates) -> list[object]:
+    a, f, t = r.alert_rate, r.false_alarm_rate, r.alerted_in_time
+    return [
+        r.rule, r.dimension, r.group, r.children,
+        a.hits, a.rate, a.low, a.high, a.ratio_to_overall,
+        f.n, f.hits, f.rate, f.low, f.high, f.ratio_to_overall, f.ratio_low, f.ratio_high,
+        t.n, t.hits, t.rate, t.low, t.high, t.ratio_to_overall,
+    ]  # fmt: skip
+
+
+def write_csv(report: FairnessReport, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(_csv_row(r) for r in report.rows)
+
+
+def _pct(rate: Rate) -> str:
+    if rate.rate is None:
+        return "—"
+    return f"{rate.rate:.2%} ({rate.low:.2%}–{rate.high:.2%})"
+
+
+def _ratio(rate: Rate) -> str:
+    return f"{rate.ratio_to_overall:.2f}" if rate.ratio_to_overall is not None else "—"
+
+
+def print_report(report: FairnessReport) -> None:
+    out.print(
+        f"{report.children:,} children, {report.harmed_children:,} harmed; links: {report.links}; "
+        "rates with 95% Wilson intervals; ratio = group / all children",
+        markup=False,
+    )
+    out.print(f"\n{'rule':<44}{'alert rate':>26}{'false-alarm rate':>26}{'harmed alerted in time':>28}", markup=False)
+    for r in (r for r in report.rows if r.dimension == "overall"):
+        out.print(
+            f"{r.rule:<44}{_pct(r.alert_rate):>26}{_pct(r.false_alarm_rate):>26}{_pct(r.alerted_in_time):>28}",
+            markup=False,
+        )
+    out.print("\nANY RULE by group", markup=False)
+    out.print(
+        f"{'group':<44}{'children':>9}{'false-alarm rate':>26}{'ratio':>7}{'in time':>26}{'ratio':>7}", markup=False
+    )
+    for r in (r for r in report.rows if r.rule == "ANY RULE" and r.dimension != "overall"):
+        out.print(
+            f"{r.dimension + ': ' + r.group:<44}{r.children:>9,}{_pct(r.false_alarm_rate):>26}"
+            f"{_ratio(r.false_alarm_rate):>7}{_pct(r.alerted_in_time):>26}{_ratio(r.alerted_in_time):>7}",
+            markup=False,
+        )
+    judged = sorted((d for d in report.disparities if d.judged), key=lambda d: not d.clear)
+    out.print(
+        f"\nRules whose false-alarm rate differs between two groups by more than {report.threshold}x:", markup=False
+    )
+    if not judged:
+        out.print("  none", markup=False)
+    for d in judged:
+        ratio = f"{d.ratio:.2f}x" if d.ratio is not None else "only in one group"
+        interval = f" (95% CI {d.ratio_low:.2f}–{d.ratio_high:.2f})" if d.ratio_low is not None else ""
+        verdict = "CLEAR" if d.clear else "within chance"
+        out.print(
+            f"  [{verdict}] {d.rule} — {d.dimension}: {d.higher_group} vs {d.lower_group} {ratio}{interval}, "
+            f"{d.higher_false_alarms} vs {d.lower_false_alarms} false alarms; driven by {describe(d.drivers)}",
+            markup=False,
+        )
+    few = [d for d in report.disparities if not d.judged]
+    if few:
+        out.print(f"  ({len(few)} more gaps rest on fewer than 5 false alarms: too few to judge; see --format json)")
+
+
+def eval_fairness(
+    truth: Annotated[
+        Path,
+        typer.Option("--truth", "--synth", help="A folder written by `joinedup synth` (records.jsonl, truth/)."),
+    ],
+    oracle_links: Annotated[
+        bool, typer.Option("--oracle-links", help="Link from the truth, to measure rules apart from linkage.")
+    ] = False,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Also write every row as CSV to this file.")] = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Alert rate, false alarms and harmed children alerted in time, per rule and group."""
+    for needed in ("families.jsonl", "persons.jsonl", "harm.jsonl", "subjects.jsonl"):
+        if not (truth / "truth" / needed).exists():
+            err.print(f"[red]{truth} has no truth/{needed}[/red]: give a folder written by `joinedup synth`")
+            raise typer.Exit(2)
+    with progress_bar("Replaying rules") as bar:
+        task = bar.add_task("replay", total=None)
+        report = evaluate_fairness(
+            database(db),
+            truth,
+            oracle_links=oracle_links,
+            say=lambda message: err.print(message),
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if csv_file is not None:
+        write_csv(report, csv_file)
+        err.print(f"wrote {len(report.rows)} rows to {csv_file}")
+    if output is not OutputFormat.TEXT:
+        typer.echo(orjson.dumps(report.as_json()).decode())
+        return
+    print_report(report)
+
+
+def register(eval_app: typer.Typer) -> None:
+    eval_app.command("fairness")(eval_fairness)
