@@ -23,5 +23,6 @@ def actor_named(conn: Connection, name: str | None) -> Actor:
     return resolve_cli_actor(conn, name)
 
 
-def view_of(conn: Connection, actor: Actor, person_id: int, purpose: str) -> View:
-    return guard_child_read(conn, actor, person_id, purpose)
+def view_of(conn: Connection, actor: Actor, person_id: int, purpose: str, action: str = "read") -> View:
+    """What ``actor`` may see of the child; the gate writes the audit row either way."""
+    return guard_child_read(conn, actor, person_id, purpose, action)

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from joinedup.access.actor import Actor
+from joinedup.access.policy import restricted_narrative
 from joinedup.chronology.errors import ChronologyError, PersonNotFound
-from joinedup.chronology.facts import ChildFacts, load_child_facts
+from joinedup.chronology.facts import ChildFacts, load_child_facts, resolve_merges
 from joinedup.storage.tables_alerts import Alert, AlertAction
 from joinedup.storage.tables_identity import Person, SubjectLink
 from joinedup.storage.tables_records import Organisation, Record, RecordSubject
@@ -35,6 +37,7 @@ class RecordedAs:
 class Provenance:
     agency: str
     organisation: str | None
+    organisation_id: int | None
     local_authority: str | None
     source_record_id: str
     version: int
@@ -54,6 +57,7 @@ class ChronologyEntry:
     event_type: str
     agency: str | None = None
     narrative: str | None = None
+    narrative_withheld: bool = False
     record_id: int | None = None
     provenance: Provenance | None = None
     alert_id: int | None = None
@@ -79,7 +83,8 @@ class Chronology:
     entries: list[ChronologyEntry] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        jsonable: dict[str, Any] = _jsonable(asdict(self))
+        return jsonable
 
 
 def _jsonable(value: Any) -> Any:
@@ -143,6 +148,7 @@ def assemble_chronology(
                 provenance=Provenance(
                     agency=e.agency,
                     organisation=rec.organisation,
+                    organisation_id=rec.organisation_id,
                     local_authority=rec.local_authority or rec.org_la,
                     source_record_id=rec.source_record_id,
                     version=rec.version,
@@ -186,6 +192,7 @@ def _record_details(conn: Connection, record_ids: list[int]) -> dict[int, Any]:
                 Record.local_authority,
                 Record.narrative,
                 Record.received_at,
+                Record.organisation_id,
                 Organisation.name.label("organisation"),
                 Organisation.local_authority.label("org_la"),
             )
@@ -200,6 +207,7 @@ def _recorded_identities(
     conn: Connection, pairs: set[tuple[int, int]]
 ) -> dict[tuple[int, int], tuple[RecordedAs, str, float | None]]:
     record_ids = sorted({r for r, _ in pairs})
+    merges = resolve_merges(conn)  # links may still name a person since merged into another
     found: dict[tuple[int, int], tuple[RecordedAs, str, float | None]] = {}
     for i in range(0, len(record_ids), 500):
         rows = conn.execute(
@@ -218,7 +226,7 @@ def _recorded_identities(
             .where(RecordSubject.record_id.in_(record_ids[i : i + 500]))
         )
         for record_id, role, given, family, dob, postcode, pid, decision, probability in rows:
-            key = (record_id, pid)
+            key = (record_id, merges.get(pid, pid))
             if key in pairs and key not in found:
                 seen = RecordedAs(role, given, family, dob, postcode)
                 found[key] = (seen, decision, probability)
@@ -262,3 +270,21 @@ def _alert_entries(conn: Connection, person_id: int) -> list[ChronologyEntry]:
                 )
             )
     return entries
+
+
+def withhold_restricted(story: Chronology, actor: Actor) -> Chronology:
+    """Blank the narratives this actor's roles do not need (police intelligence, sensitive
+    health detail), keeping the event, date and provenance visible: the policy's
+    ``restricted_narrative`` decides, so the CLI, the API and the pages withhold the same text."""
+    for entry in story.entries:
+        if entry.kind != "record" or entry.narrative is None:
+            continue
+        record = {
+            "agency": entry.agency,
+            "event_type": entry.event_type,
+            "organisation_id": entry.provenance.organisation_id if entry.provenance else None,
+        }
+        if restricted_narrative(actor, record):
+            entry.narrative = None
+            entry.narrative_withheld = True
+    return story

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -66,11 +67,15 @@ def _parse_dob(value: str | None) -> date | None:
         return None
 
 
-def _resolve_merges(conn: Connection) -> dict[int, int]:
+def resolve_merges(conn: Connection) -> dict[int, int]:
     """Merged person -> the person it now is (followed to the end of the chain)."""
-    merged = dict(
-        conn.execute(select(Person.id, Person.merged_into_id).where(Person.merged_into_id.is_not(None))).all()
-    )
+    merged: dict[int, int] = {
+        pid: into
+        for pid, into in conn.execute(
+            select(Person.id, Person.merged_into_id).where(Person.merged_into_id.is_not(None))
+        ).all()
+        if into is not None
+    }
     final: dict[int, int] = {}
     for start in merged:
         seen, current = {start}, merged[start]
@@ -94,7 +99,7 @@ _LINK_COLUMNS = (
 )
 
 
-def _link_query():  # type: ignore[no-untyped-def]
+def _link_query() -> Any:  # a Select over _LINK_COLUMNS
     return (
         select(*_LINK_COLUMNS)
         .select_from(SubjectLink)
@@ -105,7 +110,8 @@ def _link_query():  # type: ignore[no-untyped-def]
     )
 
 
-Row = tuple[int, str | None, str | None, int, date, str, str, str | None, str | None]
+# (person_id, role, date_of_birth, record_id, occurred_on, event_type, agency, record LA, organisation LA)
+Row = Any
 
 
 def _rows_for_persons(conn: Connection, person_ids: Iterable[int]) -> list[Row]:
@@ -129,9 +135,9 @@ def load_child_facts(conn: Connection, person_ids: Iterable[int] | None = None) 
 
     A person counts as a child when they appear in a child's role in any current record.
     """
-    merges = _resolve_merges(conn)
+    merges = resolve_merges(conn)
     if person_ids is None:
-        rows = list(conn.execute(_link_query()).all())
+        rows: list[Row] = list(conn.execute(_link_query()).all())
     else:
         wanted = {merges.get(p, p) for p in person_ids}
         aliases = wanted | {old for old, new in merges.items() if new in wanted}
@@ -217,7 +223,7 @@ def children_touched(conn: Connection, record_ids: Iterable[int]) -> set[int]:
     """The children whose story these records change: child subjects of the records, and the
     children of any adult subject (a record about an adult touches the children in the adult's
     household)."""
-    merges = _resolve_merges(conn)
+    merges = resolve_merges(conn)
     rows = _rows_for_records(conn, set(record_ids))
     children = {merges.get(r[0], r[0]) for r in rows if r[1] in CHILD_ROLES}
     adults = {r[0] for r in rows if r[1] in ADULT_ROLES}
@@ -230,5 +236,5 @@ def children_touched(conn: Connection, record_ids: Iterable[int]) -> set[int]:
 
 def aliases_of(conn: Connection, person_id: int) -> list[int]:
     """The person and every person merged into them (their links may still name the old ids)."""
-    merges = _resolve_merges(conn)
+    merges = resolve_merges(conn)
     return [person_id, *(old for old, new in merges.items() if new == person_id)]

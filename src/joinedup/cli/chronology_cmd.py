@@ -11,6 +11,7 @@ import typer
 from joinedup.access.guard import View
 from joinedup.alerts.access import actor_named, view_of
 from joinedup.chronology import ChronologyError, assemble_chronology
+from joinedup.chronology.assemble import withhold_restricted
 from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out
 
 
@@ -41,7 +42,7 @@ def chronology(
         except Exception as exc:  # the access stage's UnknownUser and the like
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(3) from exc
-        view = view_of(conn, actor, person_id, purpose)
+        view = view_of(conn, actor, person_id, purpose, "chronology")
         if view is View.NONE:
             err.print(
                 f"[red]{actor.name} may not see child {person_id}'s chronology.[/red] Ask the child's lead professional or a front-door manager for access."
@@ -70,6 +71,7 @@ def chronology(
         except ChronologyError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
+        story = withhold_restricted(story, actor)
     if output is not OutputFormat.TEXT:
         typer.echo(orjson.dumps(story.as_json()).decode())
         return
@@ -97,6 +99,8 @@ def chronology(
             )
             if e.narrative:
                 out.print(f"            {e.narrative}", markup=False, highlight=False)
+            elif e.narrative_withheld:
+                out.print("            (narrative withheld from your role)", markup=False, highlight=False)
         elif e.kind == "alert":
             out.print(f"{e.on}  ALERT {e.alert_id} raised: {e.rule_id}", markup=False, highlight=False)
         else:

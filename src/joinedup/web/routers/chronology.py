@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query
 from joinedup.access.guard import View, guard_child_read
 from joinedup.alerts.flags import child_flags
 from joinedup.chronology import ChronologyError, PersonNotFound, assemble_chronology
+from joinedup.chronology.assemble import withhold_restricted
 from joinedup.web.deps import ActorDep, EngineDep
 
 router = APIRouter(prefix="/api/v1/children", tags=["chronology"])
@@ -27,7 +28,7 @@ def get_chronology(
     purpose: str = "case_work",
 ) -> dict[str, Any]:
     with engine.begin() as conn:
-        view = guard_child_read(conn, actor, person_id, purpose)
+        view = guard_child_read(conn, actor, person_id, purpose, "chronology")
         if view is View.NONE:
             raise HTTPException(403, f"you may not see child {person_id}'s chronology")
         if view is View.FLAG:
@@ -45,7 +46,7 @@ def get_chronology(
             raise HTTPException(404, str(exc)) from exc
         except ChronologyError as exc:
             raise HTTPException(404, str(exc)) from exc
-    return {"view": "full", **story.as_json()}
+    return {"view": "full", **withhold_restricted(story, actor).as_json()}
 
 
 @router.get("/{person_id}/flags", summary="Child protection flag (what CP-IS shows a clinician)")
