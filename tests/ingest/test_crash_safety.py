@@ -30,7 +30,7 @@ def _stored(db_url: str) -> int:
 
 @pytest.mark.slow
 def test_sigkill_mid_file_then_rerun_stores_every_record_once(db_url: str, tmp_path: Path) -> None:
-    total = 30_000
+    total = 20_000
     path = write_jsonl(tmp_path / "large.jsonl", many_records(total))
     env = {**os.environ, "JOINEDUP_DB": db_url}
     proc = subprocess.Popen(

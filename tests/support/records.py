@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,22 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
     return path
 
 
+_SYLLABLES = ["ka", "ri", "mo", "len", "sa", "tor", "vi", "na", "bel", "do", "fra", "gu", "hal", "jo", "ne", "pi"]
+
+
+def _invented_name(n: int, parts: int) -> str:
+    """A letters-only invented name unique to ``n`` (standardisation strips digits)."""
+    out = []
+    for _ in range(parts):
+        out.append(_SYLLABLES[n % len(_SYLLABLES)])
+        n //= len(_SYLLABLES)
+    return "".join(out).capitalize()
+
+
 def many_records(count: int, prefix: str = "R") -> list[dict[str, Any]]:
-    """Distinct invented records, varied enough to exercise every column."""
+    """Distinct invented records about distinct children, varied enough to exercise every
+    column and spread like a real population (dates of birth over 18 years, many postcodes),
+    so that linking them costs what a real file of this size costs."""
     agencies = ["school", "gp", "police", "health_visitor", "housing", "hospital_ed"]
     events = [
         "attendance_concern",
@@ -51,6 +66,7 @@ def many_records(count: int, prefix: str = "R") -> list[dict[str, Any]]:
     rows = []
     for i in range(count):
         k = i % len(agencies)
+        born = date(2007, 1, 1) + timedelta(days=(i * 7919) % 6570)
         rows.append(
             record(
                 f"{prefix}-{i}",
@@ -62,10 +78,12 @@ def many_records(count: int, prefix: str = "R") -> list[dict[str, Any]]:
                 subjects=[
                     {
                         "role": "child",
-                        "given_name": f"Child{i % 997}",
-                        "family_name": f"Fam{i % 331}",
-                        "date_of_birth": f"201{i % 9}-{1 + i % 12:02d}-{1 + i % 27:02d}",
-                        "address": {"postcode": f"NT{i % 9} {i % 10}AB"},
+                        "given_name": _invented_name(i, 3),
+                        "family_name": _invented_name(i * 31 + 7, 4),
+                        "date_of_birth": born.isoformat(),
+                        "address": {
+                            "postcode": f"NT{1 + i % 97} {i % 10}{'ABDEFGHJLN'[i // 10 % 10]}{'PQRSTUWXYZ'[i // 100 % 10]}"
+                        },
                     }
                 ],
             )
