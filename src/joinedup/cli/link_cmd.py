@@ -19,13 +19,14 @@ link_app = typer.Typer(help="Record linkage: who is who.", no_args_is_help=True)
 @link_app.command("export")
 def export(db: DbOption = None, output: FormatOption = OutputFormat.JSONL) -> None:
     """One JSON object per subject of the latest version of every stored record."""
+    from joinedup.contests.marking import mark_link_rows
     from joinedup.identity.link import link_pending
     from joinedup.storage.identity_export_repo import latest_links
 
     engine = database(db)
     link_pending(engine)  # anything stored but not linked yet (a crash mid-ingest) is linked now
     with engine.connect() as conn:
-        rows = list(latest_links(conn))
+        rows = list(mark_link_rows(conn, latest_links(conn)))  # adds "contested" (issue 9)
     if output is OutputFormat.JSON:
         typer.echo(orjson.dumps(rows).decode())
         return

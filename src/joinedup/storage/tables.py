@@ -8,7 +8,7 @@ from joinedup.storage.base import Base
 
 __all__ = ["Base", "tables_records"]
 
-for _optional in ("identity", "alerts", "access", "audit", "learning"):
+for _optional in ("identity", "alerts", "access", "audit", "learning", "contests"):
     # Stages land one at a time; a stage whose tables module is not written yet adds none.
     try:
         __import__(f"joinedup.storage.tables_{_optional}")
