@@ -122,9 +122,8 @@ def _summary(row: Any, passages: int = 0) -> ReviewSummary:
 
 
 def list_reviews(conn: Connection) -> list[ReviewSummary]:
-    counts = dict(
-        conn.execute(select(ReviewPassage.review_id, func.count()).group_by(ReviewPassage.review_id)).tuples().all()
-    )
+    counted = conn.execute(select(ReviewPassage.review_id, func.count()).group_by(ReviewPassage.review_id))
+    counts = {int(review_id): int(n) for review_id, n in counted}
     rows = conn.execute(select(Review.__table__).order_by(Review.year.desc(), Review.id)).all()
     return [_summary(row, counts.get(row.id, 0)) for row in rows]
 
