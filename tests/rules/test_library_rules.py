@@ -6,13 +6,19 @@ safeguarding lead can read: day offsets, event types, agency, whose record.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from joinedup.chronology.facts import ChildFacts, Event
+from joinedup.cli.main import app
 from joinedup.rules.evaluate import evaluate
 from joinedup.rules.loader import load_library
+from joinedup.storage import alerts_repo
+from rules.rule_factories import Family
 
 START = date(2024, 1, 8)
 SCHOOL_AGE = date(2016, 4, 9)
@@ -274,3 +280,31 @@ def test_first_fired_is_the_date_the_pattern_completed_and_replay_respects_as_of
 def test_a_decided_alert_is_not_raised_again_on_the_same_evidence() -> None:
     child = facts(CONCERNS_4)
     assert evaluate(RULES["multi_agency_concerns"], child, after=START + timedelta(days=60)) is None
+
+
+def test_rules_run_as_of_replays_history_through_the_cli(engine: Engine, family: Family, db_url: str) -> None:
+    """``joinedup rules run --as-of DATE`` on stored, linked records: the alert appears only once
+    the as-of date reaches the record that completed the pattern, and nothing is written."""
+    family.record("hunger_food_seeking", 0, agency="school")
+    trigger = family.record("weight_faltering", 20, agency="gp")
+    completed = family.start + timedelta(days=20)
+
+    def run(as_of: date) -> list[dict[str, object]]:
+        result = CliRunner().invoke(
+            app, ["rules", "run", "--as-of", as_of.isoformat(), "--format", "jsonl", "--db", db_url]
+        )
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+    assert [f for f in run(completed - timedelta(days=1)) if f["rule_id"] == "neglect_signs"] == []
+    [firing] = [f for f in run(completed) if f["rule_id"] == "neglect_signs"]
+    assert firing["person_id"] == family.person("child") and firing["first_fired_at"] == completed.isoformat()
+    assert firing["trigger_record_id"] == trigger
+    with engine.connect() as conn:
+        assert alerts_repo.list_alerts(conn) == [], "a replay writes no alerts"
+    summary = CliRunner().invoke(
+        app, ["rules", "run", "--as-of", completed.isoformat(), "--format", "json", "--db", db_url]
+    )
+    assert json.loads(summary.stdout)["per_rule"]["neglect_signs"] == {"alerts": 1, "earliest": completed.isoformat()}
+    bad = CliRunner().invoke(app, ["rules", "run", "--as-of", "20/01/2024", "--db", db_url])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr

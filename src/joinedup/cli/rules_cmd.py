@@ -12,7 +12,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out
+from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
 from joinedup.rules.describe import LANGUAGE_DOC, render_rules_doc, rule_summary
 from joinedup.rules.errors import RuleLibraryError
 from joinedup.rules.loader import load_library
@@ -70,9 +70,11 @@ def run(
         raise typer.Exit(2) from exc
     engine = database(db)
     started = time.perf_counter()
-    firings, children = replay(
-        engine, cutoff, on_progress=lambda n, total: err.print(f"{n}/{total} children", end="\r")
-    )
+    with progress_bar("Replaying rules over every child") as bar:
+        task = bar.add_task("replay", total=None)
+        firings, children = replay(
+            engine, cutoff, on_progress=lambda n, total: bar.update(task, completed=n, total=total)
+        )
     took = time.perf_counter() - started
     if output is OutputFormat.JSONL:
         for f in firings:
@@ -89,7 +91,7 @@ def run(
             )
         return
     per_rule = Counter(f.rule_id for f in firings)
-    first = {}
+    first: dict[str, date] = {}
     for f in firings:
         first[f.rule_id] = min(first.get(f.rule_id, f.first_fired_at), f.first_fired_at)
     if output is OutputFormat.JSON:
