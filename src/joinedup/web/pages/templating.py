@@ -102,6 +102,9 @@ def render(
         "navigation": navigation_for(who, request.url.path),
         "csrf_token": csrf_token_for(request),
         "current_path": request.url.path,
+        # The security headers allow inline scripts only with this request's nonce: the
+        # govuk template's one-line "js-enabled" script needs it to run.
+        "cspNonce": getattr(request.state, "csp_nonce", None),
     }
     full.update(context or {})
     return templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -33,7 +33,12 @@ class Step:
         return self.weight if self.kind == "total" else self.start + self.weight
 
 
+NAMES = {"nhs": "NHS number", "upn": "Pupil number (UPN)", "dob": "Date of birth"}
+
+
 def _label(name: str) -> str:
+    if name in NAMES:
+        return NAMES[name]
     text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
 
