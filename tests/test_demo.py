@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -9,10 +10,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from joinedup.storage.db import open_database
 from joinedup.storage.tables_records import Record
+from joinedup.web.app import create_app
 
 
 @pytest.mark.slow
@@ -40,6 +43,19 @@ def test_demo_without_serving_loads_the_synthetic_authority(tmp_path: Path) -> N
     engine = open_database(db_url)
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(Record)).scalar_one()
-    engine.dispose()
     assert stored == written > 0
     assert b"records" in done.stdout
+
+    # The demo prints one password for its accounts; the front door can really sign in with it.
+    found = re.search(r"password for all: (\S+)\)", done.stderr.decode())
+    assert found, "the demo must say how to sign in"
+    client = TestClient(create_app(engine=engine))
+    signed_in = client.post(
+        "/sign-in", data={"username": "front.door", "password": found.group(1)}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303
+    refused = TestClient(create_app(engine=engine)).post(
+        "/sign-in", data={"username": "front.door", "password": "not the demo password"}, follow_redirects=False
+    )
+    assert refused.status_code == 200  # the form again, with an error
+    engine.dispose()

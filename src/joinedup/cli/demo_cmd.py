@@ -28,7 +28,7 @@ SUMMARY_TABLES = (
     ("reviews", "case reviews"),
 )
 # Modules that may add demo material: each exposes ``load_examples(engine)``.
-EXTRA_LOADERS = ("joinedup.learning.demo",)
+EXTRA_LOADERS = ("joinedup.learning.demo", "joinedup.cli.demo_accounts")
 
 
 def load_demo_extras(engine: Engine) -> list[str]:
