@@ -15,6 +15,7 @@ from joinedup.access.actor import Actor
 CHILD_ROLES = frozenset({"practitioner", "front_door", "social_worker", "manager"})
 ALERT_ROLES = frozenset({"front_door", "social_worker", "manager"})
 REVIEW_ROLES = frozenset({"front_door", "manager"})  # both children must be in their full view
+RULE_ROLES = frozenset({"front_door", "social_worker", "manager", "auditor", "admin"})
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ ITEMS = (
     NavItem("Record a concern", "/concerns/new", CHILD_ROLES),
     NavItem("Upload a file", "/uploads/new", CHILD_ROLES),
     NavItem("Linkage review", "/linkage-review", REVIEW_ROLES),
-    NavItem("Rules", "/rules", frozenset({"front_door", "social_worker", "manager", "auditor", "admin"})),
+    NavItem("Rules", "/rules", RULE_ROLES),
     NavItem("Learning", "/learning", frozenset({"front_door", "social_worker", "manager", "auditor"})),
     NavItem("Audit", "/audit", frozenset({"auditor"})),
     NavItem("Users", "/users", frozenset({"admin"})),
