@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from joinedup.access.actor import OPERATOR, Actor
+from joinedup.audit.sar import subject_access_export
 from joinedup.chronology.assemble import assemble_chronology
 from joinedup.chronology.facts import load_child_facts
 from joinedup.cli.main import app
@@ -153,6 +154,9 @@ def test_a_record_is_corrected_by_a_new_version_never_an_edit(engine: Engine) ->
         assert repo.record(conn, first["record_id"]) is not None  # the old version is still held
         with pytest.raises(CannotDecide, match="already upheld"):
             decide_contest(conn, MANAGER, cid, "rejected", "second thoughts")
+    with engine.begin() as conn:
+        held = subject_access_export(conn, OPERATOR, first["person_id"])
+    assert [c["id"] for c in held["tables"]["contests"]] == [cid]  # in the subject access export
 
 
 def test_contests_need_a_reason_a_known_item_and_a_role_that_may_raise_them(engine: Engine) -> None:
