@@ -8,7 +8,8 @@ into the other's file:
 - two subjects of one record are two people (a record lists a child and her mother, not her twice);
 - clearly different given names never auto-link (twins share a date of birth, siblings a
   surname and address): "Amelia"/"Amy" is a nickname, "Oliver"/"Olivia" is two children;
-- known sexes that differ never auto-link;
+- known sexes that differ never auto-link, nor do whole dates of birth years apart that no
+  typing slip explains (a father and son of one name);
 - a cluster holds at most one existing person: merging two people already in the index is a
   clerk's decision (a review item), never a side effect of a new record.
 """
@@ -50,6 +51,7 @@ class Node:
     sex: str | None
     nhs: str | None
     upn: str | None
+    dob: str | None = None
 
 
 @dataclass
@@ -79,8 +81,19 @@ def given_names_compatible(a: Node, b: Node) -> bool:
     return (shorter >= 3 and distance <= 1) or (shorter >= 7 and distance <= 2)
 
 
+NAMES_DIFFER = "different given names (twins or siblings?)"
+
+
 def guard(a: Node, b: Node) -> str | None:
     """Why these two must not be auto-linked, or ``None``."""
+    reason = hard_guard(a, b)
+    if reason is None and not given_names_compatible(a, b):
+        return NAMES_DIFFER
+    return reason
+
+
+def hard_guard(a: Node, b: Node) -> str | None:
+    """The guards no amount of name evidence can overrule."""
     if a.record_id is not None and a.record_id == b.record_id:
         return "two subjects of one record"
     if a.nhs and b.nhs and a.nhs != b.nhs:
@@ -89,9 +102,20 @@ def guard(a: Node, b: Node) -> str | None:
         return "different UPNs"
     if a.sex and b.sex and a.sex != b.sex:
         return "different sexes"
-    if not given_names_compatible(a, b):
-        return "different given names (twins or siblings?)"
+    if a.dob and b.dob and dates_of_birth_conflict(a.dob, b.dob):
+        return "different dates of birth (parent and child, or siblings, of one name?)"
     return None
+
+
+def dates_of_birth_conflict(a: str, b: str) -> bool:
+    """Two whole dates of birth (ISO) that no slip of the keyboard explains: years apart, not one
+    character different, not day and month swapped. A father and son both called Michael
+    Harding share every other field; their dates of birth are what tells them apart."""
+    if a == b or abs(int(a[:4]) - int(b[:4])) < 2:
+        return False
+    if jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+        return False
+    return not (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
 
 
 def trusted(a: Node, b: Node) -> bool:
@@ -183,13 +207,22 @@ def decide(
 
 
 def _cluster_guard(a: _Cluster, b: _Cluster, *, ignore_names: bool) -> str | None:
+    """Hard guards (one record, ids, sex) hold between every pair of members. Given names need
+    only one compatible pair: a person recorded as "Olivia", "Liv" and "Oliia" is one child, and
+    each newcomer has to resemble one of those names, not all of them at once."""
     if a.person_id is not None and b.person_id is not None:
         return "would merge two existing persons"
     for x in a.members:
         for y in b.members:
-            reason = guard(x, y)
-            if reason and not (ignore_names and reason.startswith("different given names")):
+            reason = hard_guard(x, y)
+            if reason:
                 return reason
+    if ignore_names:
+        return None
+    named_a = [x for x in a.members if x.given]
+    named_b = [y for y in b.members if y.given]
+    if named_a and named_b and not any(given_names_compatible(x, y) for x in named_a for y in named_b):
+        return NAMES_DIFFER
     return None
 
 
@@ -204,4 +237,5 @@ def node_from(uid: str, person_id: int | None, record_id: int | None, fields: Ma
         sex=fields.get("sex"),  # type: ignore[arg-type]
         nhs=fields.get("nhs"),  # type: ignore[arg-type]
         upn=fields.get("upn"),  # type: ignore[arg-type]
+        dob=fields.get("dob"),  # type: ignore[arg-type]
     )

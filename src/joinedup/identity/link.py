@@ -114,7 +114,52 @@ def match(
         node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
     ]
     profile_nodes = [node_from(f"p{p['id']}", p["person_id"], None, p) for p in profiles]
-    return decide(pending_nodes, profile_nodes, pairs), explained
+    outcomes = decide(pending_nodes, profile_nodes, pairs)
+    boosted = household_boost(subjects, pairs, outcomes)
+    if boosted is not pairs:
+        outcomes = decide(pending_nodes, profile_nodes, boosted)
+    return outcomes, explained
+
+
+# Two subjects who each appear on a record beside one and the same person (a child's mother on
+# two records about that child) are far likelier one person than their own fields say. The
+# Bayes factor is deliberately modest (2^10): it lifts a plausible pair over the line, never an
+# implausible one, and the guards (names, sex, ids) still apply to every boosted pair.
+HOUSEHOLD_FLOOR = 0.2
+HOUSEHOLD_BAYES_FACTOR = 2.0**10
+
+
+def household_boost(
+    subjects: list[StandardSubject], pairs: list[tuple[str, str, float]], outcomes: dict[str, Outcome]
+) -> list[tuple[str, str, float]]:
+    """``pairs`` with the probability of pairs sharing a co-subject raised; the same list when
+    none does. Co-subjects are read from a first pass of decisions over the batch."""
+    by_record: dict[int, list[str]] = {}
+    for s in subjects:
+        by_record.setdefault(s.record_id, []).append(f"s{s.record_subject_id}")
+    if all(len(uids) == 1 for uids in by_record.values()):
+        return pairs
+    record_of = {f"s{s.record_subject_id}": s.record_id for s in subjects}
+
+    def co_clusters(uid: str) -> set[str]:
+        return {outcomes[v].cluster for v in by_record[record_of[uid]] if v != uid}
+
+    changed = False
+    result = []
+    for a, b, p in pairs:
+        if (
+            HOUSEHOLD_FLOOR <= p < 0.999
+            and a in outcomes
+            and b in outcomes
+            and outcomes[a].cluster != outcomes[b].cluster
+            and co_clusters(a) & co_clusters(b)
+        ):
+            odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
+            result.append((a, b, odds / (1.0 + odds)))
+            changed = True
+        else:
+            result.append((a, b, p))
+    return result if changed else pairs
 
 
 def explanation(pair: dict[str, Any] | None) -> dict[str, Any] | None:
