@@ -23,7 +23,7 @@ from joinedup.access.actor import OPERATOR
 from joinedup.access.caseloads import add_to_caseload
 from joinedup.access.tokens import issue_token
 from joinedup.storage.tables_identity import Person, SubjectLink
-from joinedup.storage.tables_records import Record, RecordSubject
+from joinedup.storage.tables_records import Record, RecordHead, RecordSubject
 
 ROLES = ("practitioner", "front_door", "social_worker", "manager", "auditor", "admin")
 RELATIONSHIPS = ("involved", "not_involved", "other_la", "other_la_involved")
@@ -73,6 +73,15 @@ def _record(
         )
         .returning(Record.id)
     ).scalar_one()
+    conn.execute(
+        insert(RecordHead).values(
+            agency=agency,
+            source_record_id=sid,
+            record_id=record_id,
+            version=1,
+            content_hash=sid.ljust(64, "0")[:64],
+        )
+    )
     subject_id = conn.execute(
         insert(RecordSubject)
         .values(record_id=record_id, subject_index=0, role="child", given_name="Test", family_name="Child")
@@ -91,7 +100,9 @@ def _record(
     return int(record_id)
 
 
-def build_world(engine: Engine, with_tokens: bool = True) -> World:
+def build_world(engine: Engine, with_tokens: bool = True, passwords: bool = True) -> World:
+    """``passwords=False`` skips 24 argon2 hashes (seconds on a busy machine) for tests that
+    sign people in by creating their sessions directly."""
     with engine.begin() as conn:
         child = conn.execute(insert(Person).values(created_at=NOW, status="active").returning(Person.id)).scalar_one()
         other = conn.execute(insert(Person).values(created_at=NOW, status="active").returning(Person.id)).scalar_one()
@@ -147,7 +158,14 @@ def build_world(engine: Engine, with_tokens: bool = True) -> World:
         for role in ROLES:
             for relationship in RELATIONSHIPS:
                 name = world.username(role, relationship)
-                uid = add_user(conn, name, world.orgs[relationship], role, password=PASSWORD, contact="01234 000000")
+                uid = add_user(
+                    conn,
+                    name,
+                    world.orgs[relationship],
+                    role,
+                    password=PASSWORD if passwords else None,
+                    contact="01234 000000",
+                )
                 world.users[(role, relationship)] = uid
         for role in ROLES:
             add_to_caseload(conn, OPERATOR, child, world.users[(role, "other_la_involved")], "caseload")
@@ -159,7 +177,7 @@ def build_world(engine: Engine, with_tokens: bool = True) -> World:
 
 @pytest.fixture
 def world(engine: Engine) -> World:
-    return build_world(engine)
+    return build_world(engine, passwords=False)
 
 
 @pytest.fixture

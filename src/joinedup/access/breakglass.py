@@ -21,7 +21,7 @@ from joinedup.access.policy import (
     may_break_glass,
     may_read_audit,
 )
-from joinedup.audit.chain import append_event
+from joinedup.audit.chain import append_event, record_event
 from joinedup.audit.events import LAWFUL_BASIS_SAFEGUARDING, AuditEvent
 from joinedup.storage.tables_access import BreakGlassGrant, User
 
@@ -44,14 +44,17 @@ def break_glass(
 ) -> Grant:
     """Grant ``actor`` emergency access to ``person_id``; the caller commits."""
     if not may_break_glass(actor) or actor.user_id is None:
+        _audit_refusal(conn, actor, "break_glass", person_id, "role may not use break-glass")
         raise NotPermitted(f"role {','.join(sorted(actor.roles)) or 'none'} may not use break-glass")
     reason = reason.strip()
     if len(reason) < BREAK_GLASS_MIN_REASON:
+        _audit_refusal(conn, actor, "break_glass", person_id, "reason too short")
         raise InvalidAccount(
             f"give the reason in at least {BREAK_GLASS_MIN_REASON} characters: what is happening and why it cannot wait"
         )
     duration = duration or BREAK_GLASS_DEFAULT
     if duration <= timedelta(0) or duration > BREAK_GLASS_LONGEST:
+        _audit_refusal(conn, actor, "break_glass", person_id, "duration out of bounds")
         raise InvalidAccount(f"break-glass lasts at most {int(BREAK_GLASS_LONGEST.total_seconds() // 60)} minutes")
     now = datetime.now(UTC)
     grant_id = conn.execute(
@@ -100,6 +103,7 @@ def grants(conn: Connection, unreviewed_only: bool = False) -> list[Grant]:
 
 def review_grant(conn: Connection, auditor: Actor, grant_id: int) -> None:
     if not may_read_audit(auditor):
+        _audit_refusal(conn, auditor, "break_glass_review", None, "only an auditor reviews break-glass grants")
         raise NotPermitted("only an auditor reviews break-glass grants")
     done = conn.execute(
         update(BreakGlassGrant)
@@ -108,6 +112,22 @@ def review_grant(conn: Connection, auditor: Actor, grant_id: int) -> None:
     ).rowcount
     if not done:
         raise InvalidAccount(f"no unreviewed break-glass grant with id {grant_id}")
+
+
+def _audit_refusal(conn: Connection, actor: Actor, action: str, person_id: int | None, reason: str) -> None:
+    """A refused attempt is recorded on its own connection: the caller's rollback must not erase it."""
+    record_event(
+        conn,
+        AuditEvent.for_actor(
+            actor,
+            action=action,
+            purpose="break-glass",
+            outcome="refused",
+            person_id=person_id,
+            reason=reason,
+            lawful_basis="none: access refused",
+        ),
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -68,7 +68,7 @@ def append_event(conn: Connection, event: AuditEvent) -> int:
 
 def _holds_write_lock(conn: Connection) -> bool:
     marked = conn.info.get(_TX_KEY)
-    if marked is not None and marked is conn.get_transaction() and marked.is_active:
+    if marked is conn.get_transaction() and marked is not None and marked.is_active:
         return True
     if conn.dialect.name == "sqlite":
         raw = conn.connection.dbapi_connection

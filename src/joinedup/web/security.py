@@ -182,8 +182,20 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
+async def _out_of_range(_request: Any, exc: Exception) -> Any:
+    """An id too large for the database's integers (SQLite raises OverflowError before the
+    query runs): the same answer as any other id that is not there, not a server error."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse({"detail": "a number in the request is out of range"}, status_code=422)
+
+
 def install(app: Any) -> None:
     """Add the middleware, outermost first in effect: headers wrap everything."""
+    from sqlalchemy.exc import DataError
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
     app.add_middleware(RateLimit)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)

@@ -12,6 +12,7 @@ from joinedup.access.guard import View, guard_child_read
 from joinedup.identity.errors import MergeError, ReviewAlreadyDecided, ReviewNotFound
 from joinedup.identity.merges import merge, unmerge
 from joinedup.identity.review import Outcome, decide_item, list_items, show_item
+from joinedup.storage import identity_review_repo as review_repo
 from joinedup.web.deps import ActorDep, EngineDep
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
@@ -92,6 +93,10 @@ def merge_persons(body: MergeRequest, engine: EngineDep, actor: ActorDep) -> dic
 @router.post("/merges/{event_id}/undo", summary="Undo a merge exactly")
 def undo_merge(event_id: int, body: UndoRequest, engine: EngineDep, actor: ActorDep) -> dict[str, int]:
     with engine.begin() as conn:
+        found = review_repo.event(conn, event_id)
+        for person_id in (found["from_person_id"], found["into_person_id"]) if found else ():
+            if guard_child_read(conn, actor, person_id, PURPOSE, "unmerge") != View.FULL:
+                raise HTTPException(403, f"you may not undo a merge of person {person_id}")
         try:
             return {"unmerge_event_id": unmerge(conn, event_id, actor=actor.name, reason=body.reason)}
         except MergeError as exc:
