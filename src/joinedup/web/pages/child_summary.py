@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from joinedup.chronology.assemble import Chronology, ChronologyEntry
-from joinedup.storage.identity_review_repo import subjects_of_person
+from joinedup.storage.identity_review_repo import subject_rows_of
 
 UNCERTAIN_BELOW = 0.95  # a probabilistic link weaker than this is worth a second look
 
@@ -106,14 +106,13 @@ def names_of(conn: Connection, story: Chronology, person_ids: list[int]) -> dict
             name = " ".join(p for p in (seen.given_name, seen.family_name) if p)
             if name:
                 names[entry.about_person_id] = name
-    for person_id in person_ids:
-        if person_id in names:
-            continue
-        spellings: Counter[str] = Counter()
-        for row in subjects_of_person(conn, person_id, limit=20):
+    missing = sorted(set(person_ids) - set(names))
+    spellings: dict[int, Counter[str]] = {}
+    if missing:  # one query for every unnamed member, not one each
+        for row in subject_rows_of(conn, missing):
             name = " ".join(p for p in (row.get("given_name"), row.get("family_name")) if p)
             if name:
-                spellings[name] += 1
-        if spellings:
-            names[person_id] = spellings.most_common(1)[0][0]
+                spellings.setdefault(row["linked_person_id"], Counter())[name] += 1
+    for person_id, counts in spellings.items():
+        names[person_id] = counts.most_common(1)[0][0]
     return names
