@@ -59,7 +59,7 @@ def test_a_doubled_false_alarm_rate_is_flagged_as_clear_and_its_driver_named() -
     gap = gaps[0]
     assert (gap.higher_group, gap.lower_group) == ("1-2 (most deprived)", "9-10 (least deprived)")
     assert gap.ratio is not None and abs(gap.ratio - 2.0) < 1e-9
-    assert gap.judged and gap.clear
+    assert gap.judged and gap.clear and gap.clear_corrected
     drivers = explain(gap, outcomes, groups)
     assert drivers[0]["agency"] == "police" and drivers[0]["ratio"] is None  # only in the higher group
 
@@ -69,4 +69,4 @@ def test_an_even_rule_is_not_flagged_and_a_small_gap_is_within_chance() -> None:
     assert [g for g in widest_gaps(fairness_rows(outcomes, groups, ["r"])) if g.rule == "r"] == []
     outcomes, groups = _population(13, 10)
     gap = next(g for g in widest_gaps(fairness_rows(outcomes, groups, ["r"])) if g.rule == "r")
-    assert gap.judged and not gap.clear
+    assert gap.judged and not gap.clear and not gap.clear_corrected

@@ -79,7 +79,7 @@ def print_report(report: FairnessReport) -> None:
             f"{_ratio(r.false_alarm_rate):>7}{_pct(r.alerted_in_time):>26}{_ratio(r.alerted_in_time):>7}",
             markup=False,
         )
-    judged = sorted((d for d in report.disparities if d.judged), key=lambda d: not d.clear)
+    judged = sorted((d for d in report.disparities if d.judged), key=lambda d: (not d.clear_corrected, not d.clear))
     out.print(
         f"\nRules whose false-alarm rate differs between two groups by more than {report.threshold}x:", markup=False
     )
@@ -88,7 +88,7 @@ def print_report(report: FairnessReport) -> None:
     for d in judged:
         ratio = f"{d.ratio:.2f}x" if d.ratio is not None else "only in one group"
         interval = f" (95% CI {d.ratio_low:.2f}–{d.ratio_high:.2f})" if d.ratio_low is not None else ""
-        verdict = "CLEAR" if d.clear else "within chance"
+        verdict = "CLEAR" if d.clear_corrected else "95% only" if d.clear else "within chance"
         out.print(
             f"  [{verdict}] {d.rule} — {d.dimension}: {d.higher_group} vs {d.lower_group} {ratio}{interval}, "
             f"{d.higher_false_alarms} vs {d.lower_false_alarms} false alarms; driven by {describe(d.drivers)}",

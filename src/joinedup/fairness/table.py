@@ -11,13 +11,15 @@ A rule is *uneven* in a dimension when the false-alarm rate of one group is more
 ``THRESHOLD`` times another's. Ratios built on fewer than ``MIN_FALSE_ALARMS`` false alarms in
 the higher group are noise and are listed as too few to judge, not flagged. The widest of
 several groups' gaps is biased upwards (the most extreme pair of noisy rates), so each gap also
-says whether its 95% interval clears 1 (``clear``).
+says whether its 95% interval clears 1 (``clear``) and whether it still does after a Bonferroni
+correction for every pair of groups and every rule tested (``clear_corrected``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 from joinedup.fairness.groups import DIMENSIONS
@@ -89,6 +91,9 @@ class Disparity:
     lower_false_alarms: int
     judged: bool  # False: too few false alarms to call it
     clear: bool  # the 95% intervals say the gap is real, not the luck of the draw
+    # Still clear after a Bonferroni correction for every pair of groups and every rule tested:
+    # with ~20 rules and 10 pairs per dimension, some gaps clear 95% by chance alone.
+    clear_corrected: bool = False
     drivers: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -160,6 +165,16 @@ def _clear(high: Rate, low: Rate, interval: tuple[float, float] | None) -> bool:
     return high.low is not None and low.high is not None and high.low > low.high
 
 
+def _clear_corrected(high: Rate, low: Rate, comparisons: int) -> bool:
+    z = NormalDist().inv_cdf(1 - 0.05 / (2 * max(1, comparisons)))
+    interval = ratio_interval(high.hits, high.n, low.hits, low.n, z=z)
+    if interval is not None:
+        return interval[0] > 1.0
+    high_low, _ = wilson(high.hits, high.n, z=z)
+    _, low_high = wilson(low.hits, low.n, z=z)
+    return high_low > low_high
+
+
 def widest_gaps(rows: Sequence[Rates]) -> list[Disparity]:
     """Per rule and dimension, the pair of groups with the widest false-alarm ratio, when it
     exceeds the threshold."""
@@ -168,7 +183,9 @@ def widest_gaps(rows: Sequence[Rates]) -> list[Disparity]:
     for r in rows:
         if r.dimension != "overall" and r.false_alarm_rate.n:
             by_key.setdefault((r.rule, r.dimension), []).append(r)
+    rules = len({rule for rule, _dimension in by_key})
     for (rule, dimension), group_rows in by_key.items():
+        pairs = len(group_rows) * (len(group_rows) - 1) // 2
         ranked = sorted(group_rows, key=lambda r: r.false_alarm_rate.rate or 0.0)
         low, high = ranked[0].false_alarm_rate, ranked[-1].false_alarm_rate
         if not high.hits:
@@ -190,6 +207,7 @@ def widest_gaps(rows: Sequence[Rates]) -> list[Disparity]:
                 lower_false_alarms=low.hits,
                 judged=high.hits >= MIN_FALSE_ALARMS,
                 clear=_clear(high, low, interval),
+                clear_corrected=_clear_corrected(high, low, pairs * rules),
             )
         )
     return found
