@@ -63,11 +63,12 @@ def facts(story: Story, dob: date = SCHOOL_AGE, new_adult_day: int | None = None
     return child
 
 
+# Four concerns about the child from four agencies within the 180-day look-back.
 CONCERNS_4 = [
     (0, "attendance_concern", "school", "c"),
     (20, "missed_appointment_was_not_brought", "gp", "c"),
-    (40, "attendance_concern", "school", "c"),
-    (60, "domestic_abuse_incident", "police", "h"),
+    (60, "neglect_concern", "health_visitor", "c"),
+    (150, "public_concern", "public_referral", "c"),
 ]
 
 # rule id -> (story that fires, extra facts kwargs, near miss, its kwargs)
@@ -75,7 +76,7 @@ CASES: dict[str, tuple[Story, dict, Story, dict]] = {
     "multi_agency_concerns": (
         CONCERNS_4,
         {},
-        [*CONCERNS_4[:3], (200, "domestic_abuse_incident", "police", "h")],
+        [*CONCERNS_4[:3], (150, "domestic_abuse_incident", "police", "h")],  # the 4th is the household's
         {},
     ),
     "toxic_trio": (
@@ -92,16 +93,31 @@ CASES: dict[str, tuple[Story, dict, Story, dict]] = {
         [
             (0, "parental_mental_health", "gp", "h"),
             (20, "substance_misuse", "probation", "h"),
+            (30, "parental_mental_health", "gp", "h"),
             (50, "domestic_abuse_incident", "police", "h"),
+            (70, "domestic_abuse_incident", "police", "h"),
         ],
         {},
-        [(0, "parental_mental_health", "gp", "h"), (50, "domestic_abuse_incident", "police", "h")],
+        [
+            (0, "parental_mental_health", "gp", "h"),
+            (20, "substance_misuse", "probation", "h"),
+            (50, "domestic_abuse_incident", "police", "h"),
+            (70, "domestic_abuse_incident", "police", "h"),
+        ],
         {},
     ),
     "repeat_domestic_abuse": (
-        [(0, "domestic_abuse_incident", "police", "h"), (100, "domestic_abuse_incident", "police", "h")],
+        [
+            (0, "domestic_abuse_incident", "police", "h"),
+            (50, "domestic_abuse_incident", "police", "h"),
+            (100, "domestic_abuse_incident", "police", "h"),
+        ],
         {},
-        [(0, "domestic_abuse_incident", "police", "h"), (400, "domestic_abuse_incident", "police", "h")],
+        [
+            (0, "domestic_abuse_incident", "police", "h"),
+            (100, "domestic_abuse_incident", "police", "h"),
+            (200, "domestic_abuse_incident", "police", "h"),
+        ],
         {},
     ),
     "home_education_while_known": (
@@ -176,17 +192,18 @@ CASES: dict[str, tuple[Story, dict, Story, dict]] = {
     ),
     "frequent_moves_across_areas": (
         [
-            (0, "attendance_concern", "school", "c"),
+            (0, "referral_to_social_care", "childrens_social_care", "c"),
+            (10, "attendance_concern", "school", "c"),
             (60, "house_move", "housing", "c"),
-            (150, "out_of_area_move", "housing", "c"),
-            (250, "out_of_area_move", "housing", "c"),
+            (150, "house_move", "housing", "c"),
+            (151, "out_of_area_move", "housing", "c"),
         ],
         {},
-        [
-            (0, "attendance_concern", "school", "c"),
+        [  # the same moves and concern, but never known to children's social care
+            (10, "attendance_concern", "school", "c"),
             (60, "house_move", "housing", "c"),
-            (100, "house_move", "housing", "c"),
-            (150, "out_of_area_move", "housing", "c"),
+            (150, "house_move", "housing", "c"),
+            (151, "out_of_area_move", "housing", "c"),
         ],
         {},
     ),
@@ -236,12 +253,14 @@ CASES: dict[str, tuple[Story, dict, Story, dict]] = {
             (0, "referral_to_social_care", "school", "c"),
             (100, "referral_to_social_care", "gp", "c"),
             (200, "public_concern", "public_referral", "c"),
+            (300, "referral_to_social_care", "police", "c"),
         ],
         {},
         [
             (0, "referral_to_social_care", "school", "c"),
-            (200, "referral_to_social_care", "gp", "c"),
-            (400, "public_concern", "public_referral", "c"),
+            (100, "referral_to_social_care", "gp", "c"),
+            (200, "public_concern", "public_referral", "c"),
+            (400, "referral_to_social_care", "police", "c"),
         ],
         {},
     ),
@@ -273,13 +292,13 @@ def test_first_fired_is_the_date_the_pattern_completed_and_replay_respects_as_of
     child = facts(CONCERNS_4)
     rule = RULES["multi_agency_concerns"]
     firing = evaluate(rule, child)
-    assert firing is not None and firing.first_on == START + timedelta(days=60)
-    assert evaluate(rule, child, until=START + timedelta(days=59)) is None
+    assert firing is not None and firing.first_on == START + timedelta(days=150)
+    assert evaluate(rule, child, until=START + timedelta(days=149)) is None
 
 
 def test_a_decided_alert_is_not_raised_again_on_the_same_evidence() -> None:
     child = facts(CONCERNS_4)
-    assert evaluate(RULES["multi_agency_concerns"], child, after=START + timedelta(days=60)) is None
+    assert evaluate(RULES["multi_agency_concerns"], child, after=START + timedelta(days=150)) is None
 
 
 def test_rules_run_as_of_replays_history_through_the_cli(engine: Engine, family: Family, db_url: str) -> None:
@@ -308,3 +327,20 @@ def test_rules_run_as_of_replays_history_through_the_cli(engine: Engine, family:
     assert json.loads(summary.stdout)["per_rule"]["neglect_signs"] == {"alerts": 1, "earliest": completed.isoformat()}
     bad = CliRunner().invoke(app, ["rules", "run", "--as-of", "20/01/2024", "--db", db_url])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_repeated_no_access_fires_even_when_the_child_was_seen_once() -> None:
+    """Disguised compliance: one visit where the child is seen does not cancel three with no access."""
+    story = [
+        (0, "home_visit_no_access", "childrens_social_care", "c"),
+        (10, "home_visit_child_seen", "childrens_social_care", "c"),
+        (20, "home_visit_no_access", "early_help", "c"),
+        (40, "home_visit_no_access", "childrens_social_care", "c"),
+    ]
+    firing = evaluate(RULES["no_access_child_not_seen"], facts(story))
+    assert firing is not None and firing.first_on == START + timedelta(days=40)
+
+
+def test_household_no_access_alone_does_not_count_as_the_child_not_seen() -> None:
+    story = [(0, "home_visit_no_access", "housing", "h"), (30, "home_visit_no_access", "housing", "h")]
+    assert evaluate(RULES["no_access_child_not_seen"], facts(story)) is None
