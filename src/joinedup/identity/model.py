@@ -149,16 +149,19 @@ def blocking_rules() -> list[Any]:
     alone would pair a million records with hundreds each), and together they tolerate any
     single field being missing or mistyped.
     """
-    return [
-        block_on("nhs"),
-        block_on("upn"),
-        block_on("dob", "family_block"),
-        block_on("dob", "given_canon"),
-        block_on("dob", "postcode"),
-        block_on("postcode", "given_canon"),
-        block_on("given_canon", "family_block", "dob_year"),
-        block_on("given_canon", "family"),
-    ]
+    return [block_on(*columns) for columns in BLOCKING_COLUMNS]
+
+
+BLOCKING_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("nhs",),
+    ("upn",),
+    ("dob", "family_block"),
+    ("dob", "given_canon"),
+    ("dob", "postcode"),
+    ("postcode", "given_canon"),
+    ("given_canon", "family_block", "dob_year"),
+    ("given_canon", "family"),
+)
 
 
 def settings_creator(probability_two_random_records_match: float = 1e-5) -> SettingsCreator:

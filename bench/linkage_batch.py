@@ -1,0 +1,82 @@
+"""Batch linkage benchmark: every subject of a ``joinedup synth`` population linked end to end
+(standardise, predict, cluster/decide) by our matching and by a plain Splink model, each in its
+own process so wall time and peak memory are measured apart, then scored against the truth.
+
+    .venv/bin/python bench/linkage_batch.py --truth /tmp/s200k [--limit 200000]
+
+Prints one line per method and the ratios (ours / plain). Time and memory depend on the machine
+and its load: quote the figures with the machine and say if it was shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def run_method(method: str, truth: Path, limit: int | None) -> dict[str, object]:
+    """In this process: link, time and score (called in a child process)."""
+    from joinedup.identity.baseline import plain_splink
+    from joinedup.identity.eval_runs import link_subjects, plain_frame, synth_subjects
+    from joinedup.identity.evaluation import score_clusters
+
+    subjects, true_of, twins = synth_subjects(truth)
+    if limit:
+        subjects = subjects[:limit]
+    start = time.perf_counter()
+    if method == "ours":
+        clusters = link_subjects(subjects)
+    else:
+        clusters = {int(k): v for k, v in plain_splink(plain_frame(subjects)).clusters.items()}
+    seconds = time.perf_counter() - start
+    scores = score_clusters(clusters, {s.record_subject_id: true_of[s.record_subject_id] for s in subjects}, twins)
+    return {"method": method, "subjects": len(subjects), "seconds": round(seconds, 1), **scores.as_dict()}
+
+
+def measure(method: str, truth: Path, limit: int | None) -> dict[str, object]:
+    """Run one method in a child process; add its peak resident memory."""
+    args = [sys.executable, __file__, "--truth", str(truth), "--child", method]
+    if limit:
+        args += ["--limit", str(limit)]
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{method} failed (status {status})")
+    result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
+    result["peak_memory_gb"] = round(usage.ru_maxrss / 1024 / 1024, 2)  # ru_maxrss is in KiB on Linux
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--truth", type=Path, required=True, help="a `joinedup synth --out` folder")
+    parser.add_argument("--limit", type=int, default=None, help="link only the first N subjects")
+    parser.add_argument("--child", choices=("ours", "plain"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_method(args.child, args.truth, args.limit)))
+        return
+    results = {m: measure(m, args.truth, args.limit) for m in ("ours", "plain")}
+    for r in results.values():
+        print(
+            f"{r['method']:>5}: {r['subjects']} subjects in {r['seconds']} s, peak {r['peak_memory_gb']} GB; "
+            f"precision {r['precision']:.4f} recall {r['recall']:.4f} F1 {r['f1']:.4f} "
+            f"false merges {r['false_merges']} twin merges {r['twin_merges']}"
+        )
+    ours, plain = results["ours"], results["plain"]
+    print(
+        f"ratio ours/plain: time {float(ours['seconds']) / float(plain['seconds']):.2f}x, "  # type: ignore[arg-type]
+        f"memory {float(ours['peak_memory_gb']) / float(plain['peak_memory_gb']):.2f}x"  # type: ignore[arg-type]
+    )
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
