@@ -43,8 +43,8 @@ def _oracle_link(engine: Engine, truth_subjects: dict[tuple[str, str, int], str]
         ).all()
         now = datetime.now(UTC)
         ids: dict[str, int] = {}
-        for true in sorted(set(truth_subjects.values())):
-            ids[true] = int(
+        for name in sorted(set(truth_subjects.values())):
+            ids[name] = int(
                 conn.execute(insert(Person).values(created_at=now, status="active").returning(Person.id)).scalar_one()
             )
         links = []
@@ -91,7 +91,12 @@ def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) 
         for r in _jsonl(synth / "truth" / "subjects.jsonl")
     }
     harm = {r["person_id"]: r for r in _jsonl(synth / "truth" / "harm.jsonl")}
-    children = sum(1 for r in _jsonl(synth / "truth" / "persons.jsonl") if r.get("kind") == "child")
+    persons = _jsonl(synth / "truth" / "persons.jsonl")
+    children = sum(1 for r in persons if r.get("kind") == "child")
+    # A harmed child's brothers and sisters live in the same household: an alert on them is
+    # not harm-free in the way an alert on an unrelated family is, so it is counted apart.
+    harmed_families = {r["family_id"] for r in harm.values()}
+    in_harmed_family = {r["person_id"] for r in persons if r.get("family_id") in harmed_families}
     with engine.connect() as conn:
         held = conn.execute(select(func.count()).select_from(Record)).scalar_one()
     if not held:
@@ -112,11 +117,12 @@ def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) 
 
     def summarise(selected: list[Any]) -> dict[str, Any]:
         earliest: dict[str, date] = {}
-        on_unharmed = 0
+        on_unharmed = on_unharmed_families = 0
         for f in selected:
             true = to_true.get(f.person_id)
-            if true not in harm:
+            if true is None or true not in harm:
                 on_unharmed += 1
+                on_unharmed_families += true not in in_harmed_family
                 continue
             if f.first_fired_at < date.fromisoformat(harm[true]["incident"]):
                 earliest[true] = min(earliest.get(true, f.first_fired_at), f.first_fired_at)
@@ -129,6 +135,7 @@ def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) 
             if children
             else None,
             "share_on_children_without_harm": round(on_unharmed / len(selected), 3) if selected else None,
+            "share_on_families_without_harm": round(on_unharmed_families / len(selected), 3) if selected else None,
         }
 
     by_rule: dict[str, list[Any]] = defaultdict(list)
@@ -177,11 +184,11 @@ def eval_alerts(
     out.print(
         f"{result['children']} children, {result['harmed_children']} harmed, {result['years']} years, links: {result['links']}; replay {result['replay_seconds']}s"
     )
-    header = f"{'rule':<44}{'alerts':>7}{'harmed<incident':>16}{'median lead':>12}{'/1000/yr':>10}{'no harm':>9}"
+    header = f"{'rule':<44}{'alerts':>7}{'harmed<incident':>16}{'median lead':>12}{'/1000/yr':>10}{'no harm':>9}{'no harm in family':>18}"
     out.print(header, markup=False)
     for name, m in [("OVERALL", result["overall"]), *result["per_rule"].items()]:
         out.print(
-            f"{name:<44}{m['alerts']:>7}{m['harmed_alerted_before_incident'] or 0:>16.1%}{m['median_lead_days'] or 0:>12}{m['alerts_per_1000_children_per_year'] or 0:>10}{m['share_on_children_without_harm'] or 0:>9.1%}",
+            f"{name:<44}{m['alerts']:>7}{m['harmed_alerted_before_incident'] or 0:>16.1%}{m['median_lead_days'] or 0:>12}{m['alerts_per_1000_children_per_year'] or 0:>10}{m['share_on_children_without_harm'] or 0:>9.1%}{m['share_on_families_without_harm'] or 0:>18.1%}",
             markup=False,
         )
     out.print("harm pattern: alerted before incident / children", markup=False)

@@ -65,7 +65,7 @@ def evaluate_children(conn: Connection, rules: list[Rule], facts: dict[int, Chil
     children = sorted(facts)
     opened = alerts_repo.open_alerts_for(conn, children)
     closed = alerts_repo.closed_until(conn, children)
-    areas = known_areas(conn)
+    areas: dict[str, str] | None = None  # read only when an alert needs routing: it scans every record
     touched = 0
     for person_id in children:
         area: Area | None = None
@@ -75,12 +75,16 @@ def evaluate_children(conn: Connection, rules: list[Rule], facts: dict[int, Chil
             firing = evaluate(rule, child, after=closed.get(key))
             if firing is None:
                 continue
-            area = area or current_area(conn, aliases_of(conn, person_id), areas)
+            if area is None:
+                areas = areas if areas is not None else known_areas(conn)
+                area = current_area(conn, aliases_of(conn, person_id), areas)
             service.raise_or_update(conn, rule, firing, area, opened.get(key), now)
             touched += 1
         for (pid, _rule_id), alert in opened.items():
             if pid == person_id:
-                area = area or current_area(conn, aliases_of(conn, person_id), areas)
+                if area is None:
+                    areas = areas if areas is not None else known_areas(conn)
+                    area = current_area(conn, aliases_of(conn, person_id), areas)
                 service.reroute(conn, alert, area, now)
     return touched
 
