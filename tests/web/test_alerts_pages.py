@@ -45,7 +45,8 @@ def test_the_alert_page_shows_the_evidence_the_rule_and_the_learning(
     assert response.text.count('class="govuk-summary-card__title"') == 2
     assert "What case reviews teach" in response.text
     assert 'href="/learning?theme=neglect"' in response.text
-    assert "Amira Khan" in response.text
+    assert f'<a class="govuk-link" href="/children/{neglect_alert["person_id"]}">Amira Khan</a>' in response.text
+    assert "&lt;a class=" not in response.text  # markup is rendered, not shown as text
 
 
 def test_acknowledging_then_deciding_closes_the_alert_and_audits_the_lawful_basis(

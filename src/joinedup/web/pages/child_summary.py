@@ -16,6 +16,8 @@ from sqlalchemy import Connection
 from joinedup.chronology.assemble import Chronology, ChronologyEntry
 from joinedup.storage.identity_review_repo import subject_rows_of
 
+# agency, organisation, given name, family name, date of birth, postcode: as one agency recorded them
+IdentityKey = tuple[str, str | None, str | None, str | None, str | None, str | None]
 UNCERTAIN_BELOW = 0.95  # a probabilistic link weaker than this is worth a second look
 
 
@@ -41,12 +43,12 @@ class RecordedIdentity:
 
 
 def recorded_identities(story: Chronology) -> list[RecordedIdentity]:
-    groups: dict[tuple[object, ...], list[ChronologyEntry]] = {}
+    groups: dict[IdentityKey, list[ChronologyEntry]] = {}
     for entry in story.entries:
         if entry.kind != "record" or entry.about != "child" or entry.provenance is None:
             continue
         seen = entry.provenance.recorded_as
-        key = (
+        key: IdentityKey = (
             entry.provenance.agency,
             entry.provenance.organisation,
             seen.given_name if seen else None,
@@ -66,15 +68,15 @@ def recorded_identities(story: Chronology) -> list[RecordedIdentity]:
         rows.append(
             RecordedIdentity(
                 agency=str(key[0]),
-                organisation=key[1],  # type: ignore[arg-type]
-                given_name=key[2],  # type: ignore[arg-type]
-                family_name=key[3],  # type: ignore[arg-type]
-                date_of_birth=key[4],  # type: ignore[arg-type]
-                postcode=key[5],  # type: ignore[arg-type]
+                organisation=key[1],
+                given_name=key[2],
+                family_name=key[3],
+                date_of_birth=key[4],
+                postcode=key[5],
                 records=len(entries),
                 first_on=min(e.on for e in entries),
                 last_on=max(e.on for e in entries),
-                link_decision="review" if "review" in decisions else (sorted(d for d in decisions if d) or [None])[0],
+                link_decision="review" if "review" in decisions else min((d for d in decisions if d), default=None),
                 weakest_probability=min(probabilities) if probabilities else None,
             )
         )

@@ -120,9 +120,16 @@ def render_swimlanes(entries: Iterable[ChronologyEntry], *, title: str = "Timeli
             f"<title>{escape(entry.on.isoformat() + ': ' + words)}</title></line>"
         )
     out.append(f'<line class="axis" x1="{LABEL_WIDTH}" y1="{bottom}" x2="{WIDTH - 20}" y2="{bottom}"/>')
-    for tick in _ticks(start, end):
+    ticks = _ticks(start, end)
+    short = not ticks  # under a month: label the first and last event's dates instead
+    if short and dates:
+        ticks = sorted({min(dates), max(dates)})
+    for tick in ticks:
         tx = x(tick)
-        text = str(tick.year) if tick.month == 1 and (end - start).days > 730 else tick.strftime("%b %Y")
+        if short:
+            text = f"{tick.day} {tick:%b %Y}"
+        else:
+            text = str(tick.year) if tick.month == 1 and (end - start).days > 730 else tick.strftime("%b %Y")
         out.append(f'<line class="tick" x1="{tx}" y1="{bottom}" x2="{tx}" y2="{bottom + 6}"/>')
         out.append(f'<text x="{tx}" y="{bottom + 22}" text-anchor="middle">{escape(text)}</text>')
     out.append("</svg>")
