@@ -173,3 +173,44 @@ def test_contests_need_a_reason_a_known_item_and_a_role_that_may_raise_them(engi
             contest_alert(conn, PRACTITIONER, 999, "wrong")
         with pytest.raises(NotPermitted):
             contest_record(conn, auditor, "school", "S-1", "wrong")
+
+
+def test_an_unmerge_after_a_contest_gives_each_child_their_alerts_back(engine: Engine) -> None:
+    """Marek's three missed appointments raised an alert; wrongly merged into Tilly, they raise
+    one on her too. Upholding the contest unmerges them: Marek keeps his alert and Tilly's alert,
+    resting on his records, is handed to the manager to review (alerts are never deleted)."""
+    from datetime import UTC, datetime
+
+    from joinedup.rules.engine import evaluate_children
+    from joinedup.rules.loader import load_library
+    from joinedup.storage.tables_alerts import Alert
+
+    missed = [
+        record(f"G-{i}", agency="gp", event_type="missed_appointment_was_not_brought", subjects=OTHER_CHILD)
+        | {"occurred_at": f"2024-0{i}-10"}
+        for i in (1, 2, 3)
+    ]
+    ingest_payloads(engine, [record("S-1"), *missed], source="test", submitted_by="test")
+    with engine.begin() as conn:
+        tilly, marek = _person(conn, "school", "S-1"), _person(conn, "gp", "G-1")
+        merge_id = merge(conn, marek, tilly, actor="clerk", reason="looked alike")
+        evaluate_children(conn, load_library(), load_child_facts(conn, [tilly]), datetime.now(UTC))
+
+    def open_rules(pid: int) -> list[tuple[int, str]]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                Alert.__table__.select().where(Alert.person_id == pid, Alert.status != "decided")
+            ).mappings()
+            return [(r["id"], r["rule_id"]) for r in rows]
+
+    on_tilly = open_rules(tilly)  # Tilly's own record raises nothing; these rest on Marek's
+    assert "repeated_was_not_brought" in [rule for _a, rule in on_tilly], "the merge should raise his alert on her"
+    with engine.begin() as conn:
+        cid = contest_link(conn, PRACTITIONER, "gp", "G-1", 0, "Not Tilly's appointments")
+        decided = decide_contest(conn, MANAGER, cid, "upheld", "Different child", unmerge=merge_id)
+    assert decided["correction"]["alerts_to_review"] == sorted(a for a, _rule in on_tilly)
+    assert "repeated_was_not_brought" in [rule for _a, rule in open_rules(marek)]
+    with engine.connect() as conn:
+        facts = load_child_facts(conn, [tilly, marek])
+    assert {e.event_type for e in facts[tilly].events} == {"attendance_concern"}
+    assert [e.event_type for e in facts[marek].events] == ["missed_appointment_was_not_brought"] * 3

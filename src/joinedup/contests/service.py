@@ -171,7 +171,12 @@ def _correction(
             event_id = undo(conn, unmerge, actor=actor.name, reason=f"contest {contest['id']}: {reason}")
         except MergeError as exc:
             raise CannotDecide(str(exc)) from exc
-        return {"kind": "unmerge", "merge_event_id": unmerge, "unmerge_event_id": event_id}
+        return {
+            "kind": "unmerge",
+            "merge_event_id": unmerge,
+            "unmerge_event_id": event_id,
+            "alerts_to_review": _after_unmerge(conn, unmerge),
+        }
     if kind == "record":
         if unmerge is not None:
             raise CannotDecide("a record is corrected by the agency's new version of it: give --new-version RECORD_ID")
@@ -195,6 +200,21 @@ def _correction(
     if unmerge is not None or new_version is not None:
         raise CannotDecide("an alert is corrected by the decision itself; give no --unmerge or --new-version")
     return {"kind": "alert_upheld", "alert_id": contest["alert_id"]}
+
+
+def _after_unmerge(conn: Connection, merge_event_id: int) -> list[int]:
+    """Judge the rules again for both children now their stories are apart, so the child who
+    was split off gets their own alerts; returns the open alerts still resting on records that
+    now belong to the other child, for the manager to decide (alerts are never deleted)."""
+    from joinedup.chronology.facts import load_child_facts
+    from joinedup.rules.engine import evaluate_children
+    from joinedup.rules.loader import load_library
+    from joinedup.storage import identity_review_repo
+
+    merged = identity_review_repo.event(conn, merge_event_id)
+    persons = [merged["from_person_id"], merged["into_person_id"]] if merged else []
+    evaluate_children(conn, load_library(), load_child_facts(conn, persons), datetime.now(UTC))
+    return repo.alerts_resting_on_others(conn, persons)
 
 
 def decide_contest(

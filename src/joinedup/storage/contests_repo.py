@@ -101,3 +101,20 @@ def alert(conn: Connection, alert_id: int) -> dict[str, Any] | None:
     row = conn.execute(select(Alert.id, Alert.person_id, Alert.rule_id, Alert.status).where(Alert.id == alert_id))
     found = row.mappings().first()
     return dict(found) if found else None
+
+
+def alerts_resting_on_others(conn: Connection, person_ids: list[int]) -> list[int]:
+    """Open alerts of these persons with evidence about a record none of their subjects is now
+    linked to: after an unmerge, the alerts a manager must look at again."""
+    from joinedup.storage.tables_alerts import AlertEvidence
+
+    found: list[int] = []
+    for pid in person_ids:
+        own = set(conn.execute(select(SubjectLink.record_id).where(SubjectLink.person_id == pid)).scalars())
+        rows = conn.execute(
+            select(Alert.id, AlertEvidence.record_id)
+            .join(AlertEvidence, AlertEvidence.alert_id == Alert.id)
+            .where(Alert.person_id == pid, Alert.status != "decided")
+        )
+        found += sorted({alert_id for alert_id, record_id in rows if record_id not in own})
+    return found
