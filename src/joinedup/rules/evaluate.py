@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 
 from joinedup.chronology.facts import NEW_ADULT_ROLES, ChildFacts, Event
 from joinedup.rules.model import (
@@ -65,9 +64,16 @@ def referenced_types(node: Condition) -> frozenset[str]:
     return frozenset()
 
 
-@cache
+_TYPES: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
 def _types_of(rule: Rule) -> frozenset[str]:
-    return referenced_types(rule.condition)
+    """The event types a rule mentions, remembered per rule object (hashing a rule walks its
+    whole condition tree, which cost more than judging it in batch replay)."""
+    held = _TYPES.get(id(rule))
+    if held is None or held[0] is not rule:
+        held = _TYPES[id(rule)] = (rule, referenced_types(rule.condition))
+    return held[1]
 
 
 class _Context:
@@ -78,7 +84,14 @@ class _Context:
         self.events = events
         self.dates = [e.occurred_on for e in events]
         self.first_seen = facts.events[0].occurred_on if facts.events else None
-        self.by_record = {e.record_id: e for e in facts.events}
+        self._by_record: dict[int, Event] | None = None
+
+    @property
+    def by_record(self) -> dict[int, Event]:
+        """Record id -> event, built only for the rules that look up a new adult's record."""
+        if self._by_record is None:
+            self._by_record = {e.record_id: e for e in self.facts.events}
+        return self._by_record
 
     def window(self, start: date, end: date) -> list[Event]:
         return self.events[bisect_left(self.dates, start) : bisect_right(self.dates, end)]
