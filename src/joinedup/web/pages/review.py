@@ -101,8 +101,8 @@ def queue(request: Request, actor: PageActor, engine: EngineDep) -> HTMLResponse
     return render(request, "views/review_queue.html", {"items": items})
 
 
-def _item_context(conn: Connection, item_id: int) -> dict[str, Any]:
-    shown = show_item(conn, item_id)
+def _item_context(shown: dict[str, Any]) -> dict[str, Any]:
+    item_id = shown["id"]
     candidates = shown["candidate_records"]
     steps = waterfall_steps(shown["comparison"], float(shown["match_weight"] or 0.0))
     return {
@@ -120,12 +120,12 @@ def _item_context(conn: Connection, item_id: int) -> dict[str, Any]:
 
 def _load(conn: Connection, actor: Actor, item_id: int, action: str) -> dict[str, Any]:
     try:
-        summary = show_item(conn, item_id)
+        shown = show_item(conn, item_id)
     except ReviewNotFound as exc:
         raise HTTPException(404) from exc
-    if not _visible(conn, actor, summary, action):
+    if not _visible(conn, actor, shown, action):
         raise PageForbidden(f"no full view of both people in review item {item_id}")
-    return _item_context(conn, item_id)
+    return _item_context(shown)
 
 
 @router.get("/linkage-review/{item_id}", response_class=HTMLResponse)
