@@ -94,9 +94,10 @@ def merge_persons(body: MergeRequest, engine: EngineDep, actor: ActorDep) -> dic
 def undo_merge(event_id: int, body: UndoRequest, engine: EngineDep, actor: ActorDep) -> dict[str, int]:
     with engine.begin() as conn:
         found = review_repo.event(conn, event_id)
-        for person_id in (found["from_person_id"], found["into_person_id"]) if found else ():
-            if guard_child_read(conn, actor, person_id, PURPOSE, "unmerge") != View.FULL:
-                raise HTTPException(403, f"you may not undo a merge of person {person_id}")
+        # the merged person's records now sit with the person they went into: the view of
+        # that person decides
+        if found and guard_child_read(conn, actor, found["into_person_id"], PURPOSE, "unmerge") != View.FULL:
+            raise HTTPException(403, f"you may not undo a merge into person {found['into_person_id']}")
         try:
             return {"unmerge_event_id": unmerge(conn, event_id, actor=actor.name, reason=body.reason)}
         except MergeError as exc:
