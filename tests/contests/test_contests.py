@@ -107,6 +107,10 @@ def test_a_contested_link_is_marked_then_an_upheld_contest_unmerges_it(engine: E
         story = mark_chronology(conn, assemble_chronology(conn, tilly).as_json())
     marked = {e["record_id"]: e["contested"] for e in story["entries"] if e["kind"] == "record"}
     assert marked == {s1["id"]: False, g1["id"]: True}
+    shown = runner.invoke(app, ["chronology", str(tilly), "--format", "json", "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    entries = orjson.loads(shown.stdout.strip().splitlines()[-1])["entries"]
+    assert {e["record_id"]: e["contested"] for e in entries if e["kind"] == "record"} == marked
 
     with engine.begin() as conn, pytest.raises(NotPermitted, match="manager"):
         decide_contest(conn, PRACTITIONER, cid, "upheld", "agreed", unmerge=merge_id)

@@ -73,7 +73,10 @@ def chronology(
             raise typer.Exit(1) from exc
         story = withhold_restricted(story, actor)
     if output is not OutputFormat.TEXT:
-        typer.echo(orjson.dumps(story.as_json()).decode())
+        from joinedup.contests.marking import mark_chronology
+
+        with engine.connect() as conn:  # adds "contested"/"contest_ids" to each entry (issue 9)
+            typer.echo(orjson.dumps(mark_chronology(conn, story.as_json())).decode())
         return
     out.print(
         f"Chronology of child {person_id} (born {story.date_of_birth or 'unknown'}); on a CP plan: {'yes' if story.on_child_protection_plan else 'no'}",
