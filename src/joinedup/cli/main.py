@@ -40,6 +40,7 @@ def _register_optional() -> None:
         "retention",
         "reviews",
         "contests",
+        "transparency",
         "schema",
     ):
         try:

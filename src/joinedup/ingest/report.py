@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from joinedup.ingest.errors import RowError
+from joinedup.ingest.minimisation import Notices
 
 
 @dataclass
@@ -22,6 +23,7 @@ class IngestReport:
     rejected: list[list[RowError]] = field(default_factory=list)
     batch_id: int | None = None
     stored_record_ids: list[int] = field(default_factory=list)
+    notices: Notices = field(default_factory=Notices)  # fields the data register does not hold, dropped
 
     @property
     def rejected_count(self) -> int:
@@ -42,4 +44,5 @@ class IngestReport:
             "new_version": self.new_version,
             "rejected": rejected,
             "batch_id": self.batch_id,
+            "notices": self.notices.as_json(),
         }

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from joinedup.ingest.errors import RowError
+from joinedup.ingest.minimisation import minimise
 from joinedup.ingest.readers import RawRow, read_file
 from joinedup.ingest.report import IngestReport
 from joinedup.ingest.validate import parse_json_object, validate_json_line, validate_row
@@ -94,6 +95,7 @@ def ingest_rows(
     run_pipeline: bool = True,
 ) -> IngestReport:
     report = IngestReport()
+    notices = report.notices
     organisations = OrganisationCache()
     with engine.begin() as conn:
         report.batch_id = records_repo.start_batch(conn, source, submitted_by)
@@ -108,6 +110,8 @@ def ingest_rows(
             if isinstance(outcome, list):
                 refused.append(outcome)
             else:
+                outcome, dropped = minimise(outcome)  # the data register: fields not held are never stored
+                notices.note(outcome.event_type, dropped, outcome.line)
                 valid.append(outcome)
         outcomes = _store_chunk(engine, valid, refused, report.batch_id, submitted_by, organisations)
         for result in outcomes:
