@@ -71,8 +71,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--db", default=None, help="database URL (default: a new SQLite file)")
+    parser.add_argument("--max-subjects", type=int, default=None, help="read only this many subjects")
     args = parser.parse_args()
-    subjects, _, _ = synth_subjects(args.truth)
+    subjects, _, _ = synth_subjects(args.truth, limit=args.max_subjects)
     by_record: dict[int, list[StandardSubject]] = {}
     for s in subjects:
         by_record.setdefault(s.record_id, []).append(s)

@@ -97,12 +97,17 @@ def compare(
     )
 
 
-def synth_subjects(folder: Path) -> tuple[list[StandardSubject], dict[int, str], list[tuple[str, str]]]:
-    """Standardised subjects of ``DIR/records.jsonl``, each one's true person, and the twins."""
+def synth_subjects(
+    folder: Path, limit: int | None = None
+) -> tuple[list[StandardSubject], dict[int, str], list[tuple[str, str]]]:
+    """Standardised subjects of ``DIR/records.jsonl`` (the first ``limit``), each one's true
+    person, and the twins."""
     truth = read_truth(folder)
     subjects: list[StandardSubject] = []
     true_of: dict[int, str] = {}
     for key, row in subject_rows(folder / "records.jsonl"):
+        if limit is not None and len(subjects) >= limit:
+            break
         subject = standardise(row)
         subjects.append(subject)
         if key in truth.subjects:

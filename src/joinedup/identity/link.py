@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,7 @@ from joinedup.identity.frame import build_frame, comparable, family_block, signa
 from joinedup.identity.matcher import score
 from joinedup.identity.model import TrainedModel
 from joinedup.identity.models_store import active_model
+from joinedup.identity.quickscore import QuickScorer
 from joinedup.identity.standardise import StandardSubject, standardise
 from joinedup.storage import identity_links_repo as repo
 
@@ -104,12 +106,8 @@ def match(
     pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
     index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
     index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
-    scored = score(pending_frame, index_frame, model)
+    scored = score(pending_frame, index_frame, model, explain=False)
     pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
-    explained = {
-        (a, b): rec
-        for a, b, rec in zip(scored["unique_id_l"], scored["unique_id_r"], scored.to_dict("records"), strict=True)
-    }
     pending_nodes = [
         node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
     ]
@@ -118,7 +116,29 @@ def match(
     boosted = household_boost(subjects, pairs, outcomes)
     if boosted is not pairs:
         outcomes = decide(pending_nodes, profile_nodes, boosted)
-    return outcomes, explained
+    return outcomes, _explain_reviews(outcomes, pending_frame, index_frame, model)
+
+
+def _explain_reviews(
+    outcomes: dict[str, Outcome], pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per-comparison weights for the pairs a clerk will review, and only those: carrying them
+    for every scored pair of a million-subject batch would cost gigabytes."""
+    wanted = [(o.uid, o.review_with) for o in outcomes.values() if o.review_with]
+    if not wanted:
+        return {}
+    try:
+        scorer = QuickScorer(model)
+    except ValueError:
+        return {}
+    uids = {uid for pair in wanted for uid in pair}
+    frames = [pending] if index is None else [pending, index]
+    rows: dict[str, dict[str, Any]] = {}
+    for frame in frames:
+        chosen = frame[frame["unique_id"].isin(uids)]
+        for row in chosen.astype(object).where(chosen.notna(), None).to_dict("records"):
+            rows[str(row["unique_id"])] = row
+    return {(a, b): scorer.score(rows[a], rows[b]) for a, b in wanted if a in rows and b in rows}
 
 
 # Two subjects who each appear on a record beside one and the same person (a child's mother on
