@@ -13,8 +13,8 @@ of figures are reported so nobody mistakes a tuned figure for a held-out one:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -135,3 +135,36 @@ def cross_validated(
 
 def baseline(reviews: Sequence[LabelledReview]) -> Scores:
     return score([r.themes for r in reviews], [tagger.keyword_baseline(r.text) for r in reviews])
+
+
+def report(split: str = "all", on_progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Every figure ``joinedup eval themes`` prints, as one JSON-ready dict.
+
+    ``split`` chooses the reviews for the shipped-settings and baseline figures: ``test`` (held
+    out), ``dev`` (where the settings were chosen) or ``all``. Cross-validation always uses
+    every review, since it re-chooses the settings itself.
+    """
+    reviews = labelled_set()
+    if split not in ("all", "dev", "test"):
+        raise ValueError(f"split must be all, dev or test, not {split!r}")
+    scores = []
+    for review in reviews:
+        scores.extend(sentence_scores([review]))
+        if on_progress is not None:
+            on_progress(1)
+    chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
+    gold = [reviews[i].themes for i in chosen]
+    shipped = tagger.TaggerSettings.load()
+    model = score(gold, predict([scores[i] for i in chosen], shipped))
+    keyword = baseline([reviews[i] for i in chosen])
+    dev = [i for i, r in enumerate(reviews) if r.split == "dev"]
+    on_dev = choose_settings([reviews[i].themes for i in dev], [scores[i] for i in dev])
+    return {
+        "reviews": len(chosen),
+        "split": split,
+        "settings": asdict(shipped),
+        "settings_chosen_on_dev": asdict(on_dev),
+        "model": model.as_json(),
+        "keyword_baseline": keyword.as_json(),
+        "cross_validated": {"folds": 5, "reviews": len(reviews), **cross_validated(reviews, scores).as_json()},
+    }

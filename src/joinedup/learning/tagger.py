@@ -33,7 +33,17 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE = 3
 MAX_SENTENCE_WORDS = 60
-REGULARISATION = 10.0
+MIN_CLAUSE_WORDS = 4
+REGULARISATION = 100.0
+# Where one sentence lists several findings ("the review found that X, that Y, and that Z";
+# "X; Y"; "X, but Y"), each finding is scored on its own: a sentence's vector is a blend of
+# everything in it, and a blend of three findings resembles none of them well.
+CLAUSE_BREAK = re.compile(
+    r";\s+"
+    r"|,\s+(?:and\s+|but\s+|so\s+|while\s+|yet\s+)?(?=that\s)"
+    r"|\s+and\s+(?:\w+\s+)?(?=that\s)"
+    r"|,\s+(?:but|so|yet|while|and)\s+(?=\w)"
+)
 
 
 @dataclass(frozen=True)
@@ -77,10 +87,16 @@ class SentenceScores:
 
 
 def _prototype_texts() -> tuple[list[str], list[int]]:
+    """The definition and exemplar sentences of every theme, and which theme each belongs to.
+
+    Cue phrases are left out: two- and three-word fragments embed poorly and taught the
+    classifier to score whole findings low (cross-validated micro-F1 0.785 with them, 0.803
+    without, see docs/learning.md); they still count, as exact matches, through ``cue_bonus``.
+    """
     texts: list[str] = []
     owners: list[int] = []
     for index, theme in enumerate(taxonomy.themes()):
-        for text in theme.prototypes():
+        for text in (f"{theme.label}. {theme.definition}", *theme.exemplars):
             texts.append(re.sub(r"\([^)]*\)", "", text).strip())
             owners.append(index)
     return texts, owners
@@ -92,17 +108,43 @@ def _classifier() -> tuple[np.ndarray, np.ndarray]:
 
     Trained on the taxonomy's own texts (never on the evaluation set), with balanced class
     weights, so each theme's probability is calibrated against every other theme's phrasing.
+    The fitted weights are cached on disk beside the prototype vectors (fitting takes seconds).
     """
+    import numpy as np
+
+    texts, owners = _prototype_texts()
+    path = _cache_path("theme-classifier", [f"C={REGULARISATION}", *texts], ".npz")
+    if path.is_file():
+        try:
+            with np.load(path) as saved:
+                return np.asarray(saved["weights"], dtype=np.float32), np.asarray(saved["biases"], dtype=np.float32)
+        except (OSError, ValueError, KeyError):
+            pass
+    weights, biases = _fit_classifier(prototype_vectors(texts), np.asarray(owners))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, weights=weights, biases=biases)
+    except OSError:
+        pass
+    return weights, biases
+
+
+def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
+    import hashlib
+
+    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, *texts]).encode()).hexdigest()[:16]
+    folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
+    return folder / f"{kind}-{key}{suffix}"
+
+
+def _fit_classifier(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    texts, owners = _prototype_texts()
-    vectors = prototype_vectors(texts)
-    labels = np.asarray(owners)
     weights = np.zeros((len(taxonomy.theme_ids()), vectors.shape[1]), dtype=np.float32)
     biases = np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
     for t in range(len(taxonomy.theme_ids())):
-        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000)
+        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
         model.fit(vectors, (labels == t).astype(int))
         weights[t], biases[t] = model.coef_[0], model.intercept_[0]
     return weights, biases
@@ -110,13 +152,9 @@ def _classifier() -> tuple[np.ndarray, np.ndarray]:
 
 def prototype_vectors(texts: list[str]) -> np.ndarray:
     """The prototypes' vectors, cached on disk by content so each process does not re-embed them."""
-    import hashlib
-
     import numpy as np
 
-    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, *texts]).encode()).hexdigest()[:16]
-    folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
-    path = folder / f"theme-prototypes-{key}.npy"
+    path = _cache_path("theme-prototypes", texts, ".npy")
     if path.is_file():
         try:
             cached = np.load(path)
@@ -126,22 +164,37 @@ def prototype_vectors(texts: list[str]) -> np.ndarray:
             pass
     vectors = embedding.encode(texts)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)
     except OSError:
         pass  # a read-only home only costs a few seconds per process
     return vectors
 
 
+def clauses(sentence: str) -> list[str]:
+    """The findings of one sentence; a fragment too short to mean much stays with its neighbour."""
+    found: list[str] = []
+    for part in (p.strip() for p in CLAUSE_BREAK.split(sentence)):
+        if not part:
+            continue
+        if found and (len(part.split()) < MIN_CLAUSE_WORDS or len(found[-1].split()) < MIN_CLAUSE_WORDS):
+            found[-1] = f"{found[-1]} {part}"
+        else:
+            found.append(part)
+    return found or [sentence]
+
+
 def _units(passages: list[str]) -> tuple[list[str], list[int]]:
+    """The pieces that are embedded and scored (clauses of sentences), and each one's passage."""
     units: list[str] = []
     owner: list[int] = []
     for index, passage in enumerate(passages):
         for sentence in sentences(passage) or [passage]:
-            words = sentence.split()
-            for start in range(0, max(len(words), 1), MAX_SENTENCE_WORDS):
-                units.append(" ".join(words[start : start + MAX_SENTENCE_WORDS]))
-                owner.append(index)
+            for clause in clauses(sentence):
+                words = clause.split()
+                for start in range(0, max(len(words), 1), MAX_SENTENCE_WORDS):
+                    units.append(" ".join(words[start : start + MAX_SENTENCE_WORDS]))
+                    owner.append(index)
     return units, owner
 
 

@@ -110,3 +110,54 @@ def reviews_with_themes(
         .order_by(Review.year.desc(), Review.id)
     )
     return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    id: int
+    title: str
+    year: int | None
+    area: str | None
+    duplicate_of: int | None
+    tagged: bool
+    themes: tuple[tuple[str, str], ...]  # (theme id, status), confirmed first
+
+
+def library_rows(conn: Connection, filters: Filters) -> list[LibraryRow]:
+    """Reviews passing the filters, newest first, each with its themes (removed ones left out)."""
+    query = _filtered(
+        select(Review.id, Review.title, Review.year, Review.area, Review.duplicate_of, Review.tagged_at), filters
+    ).order_by(Review.year.desc(), Review.id)
+    reviews = conn.execute(query).all()
+    ids = [r.id for r in reviews]
+    themes: dict[int, list[tuple[str, str, float]]] = {}
+    if ids:
+        rows = conn.execute(
+            select(ReviewTheme.review_id, ReviewTheme.theme_id, ReviewTheme.status, ReviewTheme.confidence).where(
+                ReviewTheme.review_id.in_(ids), ReviewTheme.status != REMOVED
+            )
+        )
+        for review_id, theme_id, status, confidence in rows:
+            themes.setdefault(review_id, []).append((theme_id, status, confidence or 0.0))
+    found = []
+    for r in reviews:
+        held = sorted(themes.get(r.id, []), key=lambda t: (t[1] != "confirmed", -t[2], t[0]))
+        found.append(
+            LibraryRow(
+                r.id,
+                r.title,
+                r.year,
+                r.area,
+                r.duplicate_of,
+                r.tagged_at is not None,
+                tuple((t, s) for t, s, _ in held),
+            )
+        )
+    return found
+
+
+def library_facets(conn: Connection) -> tuple[list[int], list[str]]:
+    """The years and areas present in the library, for the filter lists."""
+    years = [y for (y,) in conn.execute(select(Review.year).distinct().where(Review.year.is_not(None)))]
+    areas = [a for (a,) in conn.execute(select(Review.area).distinct().where(Review.area.is_not(None)))]
+    return sorted(years, reverse=True), sorted(areas, key=str.lower)

@@ -1,0 +1,73 @@
+"""``joinedup eval themes``: the theme tagger against the labelled review summaries.
+
+Prints micro and macro F1 and, per theme, precision, recall and F1 of the tagger beside the
+keyword-only baseline (cue phrases matched as words), on the held-out ``test`` split by
+default, plus cross-validated figures over every review (settings re-chosen on four folds,
+scored on the fifth). The set is in ``joinedup/learning/data/eval_reviews.jsonl``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import orjson
+import typer
+
+from joinedup.cli.common import FormatOption, OutputFormat, err, out, progress_bar
+
+
+class Split(StrEnum):
+    TEST = "test"
+    DEV = "dev"
+    ALL = "all"
+
+
+def themes(
+    split: Annotated[
+        Split, typer.Option("--split", help="Reviews to score: test (held out), dev or all.")
+    ] = Split.TEST,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Micro and macro F1 of the theme tagger, per theme, beside a keyword-only baseline."""
+    from joinedup.learning import LearningError
+    from joinedup.learning import evaluate as ev
+
+    try:
+        with progress_bar("Tagging the labelled reviews") as bar:
+            task = bar.add_task("tag", total=len(ev.labelled_set()))
+            result = ev.report(split.value, on_progress=lambda n: bar.advance(task, n))
+    except LearningError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    if output is not OutputFormat.TEXT:
+        typer.echo(orjson.dumps(result).decode())
+        return
+    model, base, cv = result["model"], result["keyword_baseline"], result["cross_validated"]
+    out.print(f"Theme tagging on {result['reviews']} labelled reviews ({result['split']} split)", style="bold")
+    out.print(f"{'':34}{'tagger':>10}{'keywords':>10}")
+    for label, key in (("micro precision", "micro_precision"), ("micro recall", "micro_recall")):
+        out.print(f"{label:34}{model[key]:>10.3f}{base[key]:>10.3f}")
+    out.print(f"{'micro F1':34}{model['micro_f1']:>10.3f}{base['micro_f1']:>10.3f}", style="bold")
+    out.print(f"{'macro F1':34}{model['macro_f1']:>10.3f}{base['macro_f1']:>10.3f}", style="bold")
+    out.print(
+        f"cross-validated ({cv['folds']} folds, {cv['reviews']} reviews): "
+        f"micro F1 {cv['micro_f1']:.3f}, macro F1 {cv['macro_f1']:.3f}"
+    )
+    out.print()
+    out.print(f"{'theme':34}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}{'kw F1':>8}")
+    names = sorted(set(model["per_theme"]) | set(base["per_theme"]))
+    for name in names:
+        m = model["per_theme"].get(name, {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0})
+        b = base["per_theme"].get(name, {"f1": 0.0, "support": m["support"]})
+        support = max(m["support"], b["support"])
+        out.print(f"{name:34}{support:>8}{m['precision']:>7.2f}{m['recall']:>7.2f}{m['f1']:>7.2f}{b['f1']:>8.2f}")
+    settings = result["settings"]
+    out.print(
+        f"\nsettings: threshold {settings['threshold']}, cue bonus {settings['cue_bonus']}, "
+        f"support bonus {settings['support_bonus']} (data/tagger_settings.json)"
+    )
+
+
+def register(eval_app: typer.Typer) -> None:
+    eval_app.command("themes")(themes)
