@@ -48,10 +48,24 @@ def _figures(fairness: dict[str, Any] | None, rule_id: str) -> list[str]:
             f"- **Known disparity**: false alarms {ratio} as often for {d['dimension'].replace('_', ' ')} "
             f"{d['higher_group']} as for {d['lower_group']}; driven by {drivers}"
         )
-    if not gaps and any(d["rule"] == rule_id for d in fairness["disparities"]):
-        lines.append("- **Disparity**: differences between groups are within what chance explains")
-    elif not gaps:
-        lines.append("- **Disparity**: no gap over 1.25 between any two groups")
+    possible = [
+        d for d in fairness["disparities"] if d["rule"] == rule_id and d["judged"] and d["clear"] and d not in gaps
+    ]
+    for d in possible:
+        drivers = ", ".join(f"{x['agency']} {x['event_type']}" for x in d["drivers"]) or "no single kind of record"
+        ratio = f"{d['ratio']:.2f} times" if d["ratio"] else "only in one group"
+        lines.append(
+            f"- **Possible disparity** (clear at 95%, not after allowing for the number of comparisons): "
+            f"false alarms {ratio} as often for {d['dimension'].replace('_', ' ')} {d['higher_group']} as for "
+            f"{d['lower_group']}; driven by {drivers}"
+        )
+    if not (gaps or possible):
+        within = any(d["rule"] == rule_id for d in fairness["disparities"])
+        lines.append(
+            "- **Disparity**: differences between groups are within what chance explains"
+            if within
+            else "- **Disparity**: no gap over 1.25 between any two groups"
+        )
     return lines
 
 
@@ -92,6 +106,8 @@ def render_transparency(rules: list[Rule], register: Register, fairness: dict[st
             f"Figures are from a synthetic local authority of {fairness['children']:,} children "
             f"({fairness['harmed_children']:,} on a harm trajectory; links: {fairness['links']}), where the "
             "truth is known. A false alarm is an alert on a child who came to no harm.",
+            "",
+            *[line.replace("- **Figures**", "- **All rules together**") for line in _figures(fairness, "ANY RULE")],
             "",
         ]
     for rule in sorted(rules, key=lambda r: r.id):
