@@ -69,8 +69,9 @@ def _tokens(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
     return {"Authorization": f"Bearer {ingest}"}, {"Authorization": f"Bearer {read}"}
 
 
-def _record(trial: str, event_type: str, agency: str, organisation: str, day: date) -> dict[str, Any]:
-    """An invented child of an invented family (unique per trial), at an invented address."""
+def _record(trial: str, n: int, event_type: str, agency: str, organisation: str, day: date) -> dict[str, Any]:
+    """An invented child of an invented family, unique per trial ``n`` in name, date of birth
+    and postcode, so linkage never joins two trials' children into one story."""
     return {
         "agency": agency,
         "organisation": organisation,
@@ -84,8 +85,12 @@ def _record(trial: str, event_type: str, agency: str, organisation: str, day: da
                 "role": "child",
                 "given_name": f"Benchy{trial}",
                 "family_name": f"Trialson{trial}",
-                "date_of_birth": "2015-03-14",
-                "address": {"line1": f"{len(trial)} Bench Row", "town": LA, "postcode": "BF1 1AA"},
+                "date_of_birth": (date(2012, 1, 1) + timedelta(days=37 * n)).isoformat(),
+                "address": {
+                    "line1": f"{n} Bench Row",
+                    "town": LA,
+                    "postcode": f"BF{n % 97 + 1} {n % 9}{'ABCDEFGHJ'[n % 9]}Z",
+                },
             }
         ],
     }
@@ -132,10 +137,14 @@ def main() -> None:
     submit, read, total, baseline = [], [], [], []
     for i in range(args.trials):
         trial = f"{run}{i:03d}"
-        first = _record(trial, "hunger_food_seeking", "school", "Benchford Primary", start)
+        first = _record(trial, i, "hunger_food_seeking", "school", "Benchford Primary", start)
         assert client.post("/api/v1/records", json=first, headers=ingest_auth).status_code == 200
         person = _person_of(engine, first["source_record_id"])
-        trigger = _record(trial, "weight_faltering", "school", "Benchford Primary", start + timedelta(days=20))
+        with engine.connect() as conn:
+            assert not conn.execute(text("SELECT 1 FROM alerts WHERE person_id = :p"), {"p": person}).first(), (
+                f"trial {i}: the new child already has an alert (linked to an earlier trial's child?)"
+            )
+        trigger = _record(trial, i, "weight_faltering", "school", "Benchford Primary", start + timedelta(days=20))
         t0 = time.perf_counter()
         answer = client.post("/api/v1/records", json=trigger, headers=ingest_auth)
         t1 = time.perf_counter()
@@ -146,7 +155,7 @@ def main() -> None:
         submit.append(t1 - t0)
         read.append(t2 - t1)
         total.append(t2 - t0)
-        routine = _record(trial + "r", "appointment_attended", "school", "Benchford Primary", start)
+        routine = _record(trial + "r", i + 500, "appointment_attended", "school", "Benchford Primary", start)
         t3 = time.perf_counter()
         assert client.post("/api/v1/records", json=routine, headers=ingest_auth).status_code == 200
         baseline.append(time.perf_counter() - t3)

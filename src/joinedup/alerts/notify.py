@@ -24,6 +24,7 @@ from sqlalchemy import Connection, desc, insert, select
 
 from joinedup.alerts.routing import Area
 from joinedup.alerts.workdays import next_school_day_start
+from joinedup.chronology.facts import is_current
 from joinedup.rules.model import Rule
 from joinedup.storage.tables_alerts import OutboxMessage
 from joinedup.storage.tables_identity import SubjectLink
@@ -124,8 +125,8 @@ def school_of(conn: Connection, person_ids: list[int]) -> str | None:
     row = conn.execute(
         select(Organisation.name)
         .select_from(SubjectLink)
-        .join(RecordHead, RecordHead.record_id == SubjectLink.record_id)
         .join(Record, Record.id == SubjectLink.record_id)
+        .join(RecordHead, is_current())
         .join(Organisation, Organisation.id == Record.organisation_id)
         .where(SubjectLink.person_id.in_(person_ids), Record.agency == "school")
         .order_by(desc(Record.occurred_on), desc(Record.id))

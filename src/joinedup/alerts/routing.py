@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, desc, select, union
 
+from joinedup.chronology.facts import is_current
 from joinedup.storage.tables_identity import SubjectLink
 from joinedup.storage.tables_records import Organisation, Record, RecordHead, RecordSubject
 
@@ -49,8 +50,8 @@ def current_area(conn: Connection, person_ids: Iterable[int], areas: dict[str, s
             RecordSubject.address_town,
         )
         .select_from(SubjectLink)
-        .join(RecordHead, RecordHead.record_id == SubjectLink.record_id)
         .join(Record, Record.id == SubjectLink.record_id)
+        .join(RecordHead, is_current())
         .join(RecordSubject, RecordSubject.id == SubjectLink.record_subject_id)
         .outerjoin(Organisation, Organisation.id == Record.organisation_id)
         .where(SubjectLink.person_id.in_(list(person_ids)))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from joinedup.storage.tables_identity import Person, SubjectLink
 from joinedup.storage.tables_records import Organisation, Record, RecordHead, RecordSubject
@@ -99,13 +99,24 @@ _LINK_COLUMNS = (
 )
 
 
+def is_current() -> Any:
+    """Join condition: ``Record`` is the latest version (its ``record_heads`` row). Joined
+    through the heads' unique (source_record_id, agency) index, because ``record_heads.record_id``
+    has none: joined on it alone, SQLite builds a throw-away index over every head per query."""
+    return and_(
+        RecordHead.source_record_id == Record.source_record_id,
+        RecordHead.agency == Record.agency,
+        RecordHead.record_id == Record.id,
+    )
+
+
 def _link_query() -> Any:  # a Select over _LINK_COLUMNS
     return (
         select(*_LINK_COLUMNS)
         .select_from(SubjectLink)
         .join(RecordSubject, RecordSubject.id == SubjectLink.record_subject_id)
-        .join(RecordHead, RecordHead.record_id == SubjectLink.record_id)
         .join(Record, Record.id == SubjectLink.record_id)
+        .join(RecordHead, is_current())
         .outerjoin(Organisation, Organisation.id == Record.organisation_id)
     )
 

@@ -55,6 +55,8 @@ def evaluate_pending(engine: Engine) -> int:
             notify_for_records(conn, set(record_ids), facts, now)
             conn.execute(insert(RuleEvaluatedRecord), [{"record_id": r, "evaluated_at": now} for r in record_ids])
         total += len(record_ids)
+        if len(record_ids) < CHUNK:
+            break  # a short chunk was the last: another look would scan every head again for nothing
     with engine.begin() as conn:
         service.escalate_overdue(conn)
     return total
