@@ -56,6 +56,8 @@ def test_a_field_outside_the_register_is_dropped_with_a_notice_and_never_stored(
 
     again = _ingest(path, db_url)  # idempotent: the minimised record is recognised
     assert again["duplicate"] == 2 and again["accepted"] == 0
+    text = runner.invoke(app, ["ingest", str(path), "--db", db_url])
+    assert "notice: 1 record(s): the data register does not hold narrative for absence" in text.stdout
 
 
 def test_the_register_gives_every_event_type_a_purpose_and_a_retention() -> None:

@@ -61,6 +61,8 @@ def ingest(
                 where = f"line {error.line}" + (f", {error.field}" if error.field else "")
                 ident = f" ({error.source_record_id})" if error.source_record_id else ""
                 out.print(f"  rejected {where}{ident}: {error.reason}", markup=False, highlight=False)
+        for notice in report.notices.as_json():  # the data register (docs/minimisation.md)
+            out.print(f"  notice: {notice['records']} record(s): {notice['reason']}", markup=False, highlight=False)
     else:
         typer.echo(orjson.dumps(report.as_json()).decode())
     if report.rejected_count:
