@@ -63,7 +63,7 @@ def plain_splink(frame: pd.DataFrame, *, threshold: float = THRESHOLD, seed: int
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
-    table = clustered.as_pandas_dataframe()
+    table = clustered.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     pairs = len(predictions.as_duckdbpyrelation().fetchall())
     ids = table["unique_id"].astype(str)
     return PlainRun(clusters=dict(zip(ids, table["cluster_id"].astype(str), strict=True)), pairs_scored=pairs)

@@ -232,7 +232,7 @@ def node_from(uid: str, person_id: int | None, record_id: int | None, fields: Ma
         uid=uid,
         person_id=person_id,
         record_id=record_id,
-        given_all=tuple(str(g) for g in given_all),  # type: ignore[union-attr]
+        given_all=tuple(str(g) for g in given_all),  # type: ignore[attr-defined]
         given=fields.get("given"),  # type: ignore[arg-type]
         sex=fields.get("sex"),  # type: ignore[arg-type]
         nhs=fields.get("nhs"),  # type: ignore[arg-type]

@@ -47,8 +47,8 @@ def _pairs(n: int) -> int:
 
 
 def score_clusters(
-    predicted: Mapping[Hashable, Hashable],
-    truth: Mapping[Hashable, Hashable],
+    predicted: Mapping[Any, Hashable],
+    truth: Mapping[Any, Hashable],
     twins: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> LinkageScores:
     """Compare ``predicted`` (item -> predicted cluster) with ``truth`` (item -> true person),

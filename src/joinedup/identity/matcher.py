@@ -45,8 +45,8 @@ def score(
 ) -> pd.DataFrame:
     """Scored pairs ``unique_id_l``, ``unique_id_r``, ``match_weight``, ``match_probability``
     (plus ``gamma_*``/``bf_*`` per comparison when ``explain``) above ``SCORE_FLOOR``."""
-    held = 0 if index is None else len(index)
-    if len(pending) * (len(pending) + held) <= QUICK_LIMIT:
+    index_size = 0 if index is None else len(index)
+    if len(pending) * (len(pending) + index_size) <= QUICK_LIMIT:
         try:
             return quick_score(pending, index, model, SCORE_FLOOR)
         except ValueError:
@@ -71,13 +71,13 @@ def score(
     if len(pending) > 1:
         within = linker.inference.predict_within(
             new, threshold_match_probability=SCORE_FLOOR, warning_mode="never"
-        ).as_pandas_dataframe()
+        ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
         parts.append(within)
     if index is not None and len(index):
         held = db_api.register(index, dataset_display_name="index")
         between = linker.inference.predict_between(
             new, held, threshold_match_probability=SCORE_FLOOR, warning_mode="never"
-        ).as_pandas_dataframe()
+        ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
         parts.append(between)
     parts = [p for p in parts if len(p)]
     if not parts:

@@ -196,7 +196,7 @@ class TrainedModel:
                 for key in ("m_probability", "u_probability"):
                     if key in trained:
                         level[key] = trained[key]
-        return fresh
+        return dict(fresh)
 
 
 @cache

@@ -147,8 +147,8 @@ def blocked_together(a: Row, b: Row) -> bool:
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return rows  # type: ignore[return-value]
+    rows: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return rows
 
 
 def quick_score(pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel, floor: float) -> pd.DataFrame:

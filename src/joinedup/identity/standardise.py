@@ -130,7 +130,7 @@ def valid_nhs_number(raw: str | None) -> str | None:
     digits = re.sub(r"[\s-]", "", raw)
     if not digits.isdigit() or len(digits) != 10:
         return None
-    return digits if nhs_number.is_valid(digits) else None
+    return digits if nhs_number.is_valid(digits) else None  # type: ignore[attr-defined]
 
 
 def valid_upn(raw: str | None) -> str | None:

@@ -94,7 +94,8 @@ def name_counts(conn: Connection, givens: set[str], families: set[str]) -> tuple
             for value, count in conn.execute(
                 select(column, func.count()).where(column.in_(list(chunk))).group_by(column)
             ):
-                target[value] = count
+                if value is not None:
+                    target[value] = count
     return given_counts, family_counts, total
 
 
