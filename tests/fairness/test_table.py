@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from joinedup.fairness.drivers import explain
+from joinedup.fairness.groups import QUINTILES
 from joinedup.fairness.outcomes import ANY_RULE, ChildOutcome, RuleHit
 from joinedup.fairness.table import fairness_rows, widest_gaps
+from joinedup.fairness.trend import cochran_armitage, deprivation_trends
 
 POLICE = ("police", "domestic_abuse_incident")
 SCHOOL = ("school", "attendance_concern")
@@ -70,3 +72,24 @@ def test_an_even_rule_is_not_flagged_and_a_small_gap_is_within_chance() -> None:
     outcomes, groups = _population(13, 10)
     gap = next(g for g in widest_gaps(fairness_rows(outcomes, groups, ["r"])) if g.rule == "r")
     assert gap.judged and not gap.clear and not gap.clear_corrected
+
+
+def test_the_trend_statistic_matches_a_worked_example() -> None:
+    # 10, 20, 30 in a hundred each, scored 1..3: T = 20, Var = 0.2 * 0.8 * 200 = 32, z = 20 / sqrt(32)
+    z = cochran_armitage([10, 20, 30], [100, 100, 100], [1.0, 2.0, 3.0])
+    assert z is not None and abs(z - 20 / 32**0.5) < 1e-9
+    assert cochran_armitage([0, 0], [10, 10], [1.0, 2.0]) is None
+
+
+def test_false_alarms_rising_with_deprivation_show_a_clear_positive_trend() -> None:
+    outcomes: dict[str, ChildOutcome] = {}
+    groups: dict[str, dict[str, str]] = {}
+    for rank, label in enumerate(QUINTILES):  # most deprived first: 50, 40, 30, 20, 10 in a thousand
+        for i in range(1000):
+            child = f"{rank}-{i}"
+            outcomes[child] = ChildOutcome(incident=None)
+            if i < 50 - 10 * rank:
+                outcomes[child].hits["r"] = RuleHit(date(2024, 1, 1), (POLICE,))
+            groups[child] = {"deprivation_quintile": label}
+    trend = next(t for t in deprivation_trends(fairness_rows(outcomes, groups, ["r"])) if t.rule == "r")
+    assert trend.z is not None and trend.z > 4 and trend.clear_corrected

@@ -94,6 +94,13 @@ def print_report(report: FairnessReport) -> None:
             f"{d.higher_false_alarms} vs {d.lower_false_alarms} false alarms; driven by {describe(d.drivers)}",
             markup=False,
         )
+    out.print(
+        "\nFalse alarms against deprivation (Cochran–Armitage trend; z > 0: more in deprived areas):", markup=False
+    )
+    for t in sorted(report.trends, key=lambda t: -(t.z or 0.0)):
+        if t.z is not None:
+            verdict = "CLEAR" if t.clear_corrected else ("95% only" if t.p is not None and t.p < 0.05 else "")
+            out.print(f"  {t.rule:<44} z={t.z:+.2f} p={t.p:.4f} {verdict}", markup=False)
     few = [d for d in report.disparities if not d.judged]
     if few:
         out.print(f"  ({len(few)} more gaps rest on fewer than 5 false alarms: too few to judge; see --format json)")

@@ -20,6 +20,7 @@ from joinedup.fairness.drivers import explain
 from joinedup.fairness.groups import child_groups
 from joinedup.fairness.outcomes import ChildOutcome, Evidence, build_outcomes
 from joinedup.fairness.table import FairnessReport, fairness_rows, widest_gaps
+from joinedup.fairness.trend import deprivation_trends
 from joinedup.rules.loader import load_library
 from joinedup.storage.tables_identity import SubjectLink
 from joinedup.storage.tables_records import Record
@@ -106,6 +107,7 @@ def report_from(measured: Measured, *, links: str) -> FairnessReport:
         links=links,
         rows=rows,
         disparities=gaps,
+        trends=deprivation_trends(rows),
     )
 
 

@@ -105,6 +105,7 @@ class FairnessReport:
     rows: list[Rates]
     disparities: list[Disparity]
     threshold: float = THRESHOLD
+    trends: list[Any] = field(default_factory=list)  # fairness.trend.Trend, per rule
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +116,7 @@ class FairnessReport:
             "min_false_alarms": MIN_FALSE_ALARMS,
             "rows": [asdict(r) for r in self.rows],
             "disparities": [asdict(d) for d in self.disparities],
+            "deprivation_trends": [asdict(t) for t in self.trends],
         }
 
 
