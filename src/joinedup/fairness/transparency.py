@@ -48,6 +48,14 @@ def _figures(fairness: dict[str, Any] | None, rule_id: str) -> list[str]:
             f"- **Known disparity**: false alarms {ratio} as often for {d['dimension'].replace('_', ' ')} "
             f"{d['higher_group']} as for {d['lower_group']}; driven by {drivers}"
         )
+    for t in fairness.get("deprivation_trends", []):
+        if t["rule"] == rule_id and t["clear_corrected"]:
+            way = "rise" if t["z"] > 0 else "fall"
+            lines.append(
+                f"- **Known disparity**: false alarms {way} with area deprivation "
+                f"(trend across quintiles z = {t['z']:+.2f}, p = {t['p']:.5f})"
+            )
+            gaps.append(t)
     possible = [
         d for d in fairness["disparities"] if d["rule"] == rule_id and d["judged"] and d["clear"] and d not in gaps
     ]
