@@ -147,7 +147,11 @@ def blocked_together(a: Row, b: Row) -> bool:
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows: list[dict[str, Any]] = frame.to_dict("records")
+    for row in rows:
+        for key, value in row.items():
+            if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                row[key] = None
     return rows
 
 

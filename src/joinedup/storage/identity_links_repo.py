@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, tuple_, update
 
 from joinedup.storage.tables_identity import IdentityProfile, Person, ReviewItem, SubjectLink
 from joinedup.storage.tables_records import RecordSubject
 
 IN_CHUNK = 2_000
+SMALL_KEY_SET = 50
 PROFILE_FIELDS = (
     "given",
     "given_canon",
@@ -69,7 +70,12 @@ def candidate_profiles(conn: Connection, keys: dict[str, set[Any]]) -> list[dict
         for chunk in _chunks(ordered):
             if "+" in key:
                 cols = [columns[c] for c in key.split("+")]
-                condition = tuple_(*cols).in_(list(chunk))
+                if len(chunk) <= SMALL_KEY_SET:
+                    # A few keys (one record): OR of equalities, which SQLite answers from the
+                    # index; it scans the table for a row-value IN list.
+                    condition = or_(*(and_(*(c == v for c, v in zip(cols, value, strict=True))) for value in chunk))
+                else:
+                    condition = tuple_(*cols).in_(list(chunk))
             else:
                 condition = columns[key].in_(list(chunk))
             for row in conn.execute(select(IdentityProfile).where(condition)):
