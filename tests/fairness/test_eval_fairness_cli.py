@@ -37,6 +37,10 @@ def test_json_report_and_csv_have_every_rule_and_group_with_intervals(
         rows = list(csv.reader(handle))
     assert rows[0] == CSV_COLUMNS
     assert len(rows) - 1 == len(report["rows"])
+    text = runner.invoke(app, args)  # the same database, now held: replay only
+    assert text.exit_code == 0, text.output
+    assert "ANY RULE by group" in text.stdout and "Cochran–Armitage trend" in text.stdout
+    assert "by more than 1.25x" in text.stdout
 
 
 def test_a_folder_without_truth_is_refused_with_what_to_give(db_url: str, tmp_path: Path) -> None:

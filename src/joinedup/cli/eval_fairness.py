@@ -79,7 +79,8 @@ def print_report(report: FairnessReport) -> None:
             f"{_ratio(r.false_alarm_rate):>7}{_pct(r.alerted_in_time):>26}{_ratio(r.alerted_in_time):>7}",
             markup=False,
         )
-    judged = sorted((d for d in report.disparities if d.judged), key=lambda d: (not d.clear_corrected, not d.clear))
+    judged = sorted((d for d in report.disparities if d.judged and d.clear), key=lambda d: not d.clear_corrected)
+    chance = sum(1 for d in report.disparities if d.judged and not d.clear)
     out.print(
         f"\nRules whose false-alarm rate differs between two groups by more than {report.threshold}x:", markup=False
     )
@@ -94,6 +95,11 @@ def print_report(report: FairnessReport) -> None:
             f"{d.higher_false_alarms} vs {d.lower_false_alarms} false alarms; driven by {describe(d.drivers)}",
             markup=False,
         )
+    if chance:
+        out.print(f"  ({chance} more gaps over {report.threshold}x are within chance at 95%; see --format json)")
+    few = [d for d in report.disparities if not d.judged]
+    if few:
+        out.print(f"  ({len(few)} more gaps rest on fewer than 5 false alarms: too few to judge; see --format json)")
     out.print(
         "\nFalse alarms against deprivation (Cochran–Armitage trend; z > 0: more in deprived areas):", markup=False
     )
@@ -101,9 +107,6 @@ def print_report(report: FairnessReport) -> None:
         if t.z is not None:
             verdict = "CLEAR" if t.clear_corrected else ("95% only" if t.p is not None and t.p < 0.05 else "")
             out.print(f"  {t.rule:<44} z={t.z:+.2f} p={t.p:.4f} {verdict}", markup=False)
-    few = [d for d in report.disparities if not d.judged]
-    if few:
-        out.print(f"  ({len(few)} more gaps rest on fewer than 5 false alarms: too few to judge; see --format json)")
 
 
 def eval_fairness(
