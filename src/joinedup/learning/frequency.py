@@ -28,7 +28,7 @@ def theme_frequency(engine: Engine) -> dict[str, Any]:
     by_theme: dict[str, dict[int | None, int]] = {}
     for theme_id, year, count in rows:
         by_theme.setdefault(theme_id, {})[year] = count
-    themes = []
+    themes: list[dict[str, Any]] = []
     for theme in taxonomy.themes():
         counts = by_theme.get(theme.id, {})
         themes.append(
@@ -40,7 +40,7 @@ def theme_frequency(engine: Engine) -> dict[str, Any]:
                 "undated": counts.get(None, 0),
             }
         )
-    themes.sort(key=lambda t: (-t["total"], t["id"]))
+    themes.sort(key=lambda t: (-int(t["total"]), str(t["id"])))
     return {"years": years, "themes": themes}
 
 

@@ -32,7 +32,7 @@ class RuleThemes:
 
 def _from_loader() -> list[RuleThemes] | None:
     try:
-        from joinedup.rules import loader  # type: ignore[attr-defined]
+        from joinedup.rules import loader
     except ImportError:
         return None
     load = getattr(loader, "load_library", None)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, and_, func, select
 
 from joinedup.storage.learning_reviews import REMOVED
 from joinedup.storage.tables_learning import Review, ReviewPassage, ReviewTheme
+
+Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class PassageHit:
     text: str
 
 
-def _filtered(query: Select[tuple[int, int, str, int | None, str | None, int | None, str]], filters: Filters) -> Select:  # type: ignore[type-arg]
+def _filtered(query: Q, filters: Filters) -> Q:
     if filters.year is not None:
         query = query.where(Review.year == filters.year)
     if filters.area:
@@ -47,7 +50,7 @@ def _filtered(query: Select[tuple[int, int, str, int | None, str | None, int | N
     return query
 
 
-def _base() -> Select:  # type: ignore[type-arg]
+def _base() -> Select[*tuple[Any, ...]]:
     return select(
         ReviewPassage.id,
         ReviewPassage.review_id,
@@ -160,4 +163,6 @@ def library_facets(conn: Connection) -> tuple[list[int], list[str]]:
     """The years and areas present in the library, for the filter lists."""
     years = [y for (y,) in conn.execute(select(Review.year).distinct().where(Review.year.is_not(None)))]
     areas = [a for (a,) in conn.execute(select(Review.area).distinct().where(Review.area.is_not(None)))]
-    return sorted(years, reverse=True), sorted(areas, key=str.lower)
+    return sorted((int(y) for y in years if y is not None), reverse=True), sorted(
+        (str(a) for a in areas if a is not None), key=str.lower
+    )

@@ -24,7 +24,7 @@ def frequency_svg(data: dict[str, Any], theme_ids: list[str]) -> str:
     themes = [by_id[t] for t in theme_ids if t in by_id][: len(COLOURS)]
     if not years or not themes:
         return ""
-    top = max([1, *(n for t in themes for n in t["by_year"].values())])
+    top: int = max([1, *(int(n) for t in themes for n in t["by_year"].values())])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(index: int) -> float:

@@ -1,0 +1,54 @@
+"""The labelled evaluation set and ``joinedup eval themes``: the set is well formed, scoring is
+right on a worked example, and the command prints its JSON through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from joinedup.cli.main import app
+from joinedup.learning import evaluate as ev
+from joinedup.learning import taxonomy
+
+
+def test_the_labelled_set_has_enough_reviews_with_known_themes_in_two_splits() -> None:
+    reviews = ev.labelled_set()
+    assert len(reviews) >= 25
+    assert len({r.id for r in reviews}) == len(reviews)
+    known = set(taxonomy.theme_ids())
+    for review in reviews:
+        assert review.themes and review.themes <= known, review.id
+        assert review.split in ("dev", "test")
+        assert len(review.text.split()) >= 50, f"{review.id} is too short to be a summary"
+    assert {r.split for r in reviews} == {"dev", "test"}
+
+
+def test_micro_and_macro_f1_on_a_worked_example() -> None:
+    gold = [frozenset({"neglect", "domestic_abuse"}), frozenset({"neglect"})]
+    predicted = [{"neglect"}, {"neglect", "sexual_abuse"}]
+    scores = ev.score(gold, predicted)
+    # tp 2, fp 1, fn 1: precision = recall = 2/3
+    assert scores.micro_f1 == pytest.approx(2 / 3)
+    # neglect F1 1.0, domestic_abuse 0.0, sexual_abuse 0.0
+    assert scores.macro_f1 == pytest.approx(1 / 3)
+    assert scores.per_theme["neglect"] == (1.0, 1.0, 1.0, 2)
+
+
+def test_the_keyword_baseline_is_scored_on_the_same_reviews() -> None:
+    base = ev.baseline(ev.labelled_set())
+    assert 0.0 < base.micro_f1 < 1.0
+
+
+@pytest.mark.slow
+def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
+    result = CliRunner().invoke(app, ["eval", "themes", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["split"] == "test"
+    for key in ("model", "keyword_baseline", "cross_validated"):
+        assert {"micro_f1", "macro_f1", "per_theme"} <= set(report[key])
+        assert 0.0 <= report[key]["micro_f1"] <= 1.0
+    assert report["model"]["micro_f1"] > report["keyword_baseline"]["micro_f1"]
+    assert set(report["model"]["per_theme"]["voice_of_the_child"]) == {"precision", "recall", "f1", "support"}
