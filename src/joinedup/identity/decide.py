@@ -151,7 +151,11 @@ def decide(
 
     scored = [(a, b, p) for a, b, p in pairs if a in nodes and b in nodes]
     # Trusted-id agreement first (it settles a match), then by falling probability.
-    edges = sorted(scored, key=lambda e: (not trusted(nodes[e[0]], nodes[e[1]]), -e[2]))
+    # Ties broken by the pair's ids, so the same pairs give the same decisions whatever order
+    # the scorer returned them in.
+    edges = sorted(
+        scored, key=lambda e: (not trusted(nodes[e[0]], nodes[e[1]]), -e[2], min(e[0], e[1]), max(e[0], e[1]))
+    )
     joined_by: dict[str, tuple[str, float]] = {}
     best_blocked: dict[str, tuple[str, float, str]] = {}
 
