@@ -49,8 +49,8 @@ def plan_retention(conn: Connection, today: date, register: Register | None = No
     """Every record (by agency and source id, all its versions together) due by ``today``."""
     register = register or load_register()
     by_years: dict[int, list[str]] = {}
-    for entry in register.event_types.values():
-        by_years.setdefault(entry.retention_years, []).append(entry.event_type)
+    for kind in register.event_types.values():
+        by_years.setdefault(kind.retention_years, []).append(kind.event_type)
     due_clauses = [
         and_(Record.event_type.in_(types), Record.occurred_on <= years_after(today, -years))
         for years, types in by_years.items()
