@@ -23,12 +23,12 @@ AMELIA = {
 }
 
 
-def _token(engine: Engine, username: str, role: str, local_authority: str) -> dict[str, str]:
+def _token(engine: Engine, username: str, role: str, local_authority: str, scope: str = "decide") -> dict[str, str]:
     """Authorization header for a new user of a new organisation in ``local_authority``."""
     with engine.begin() as conn:
         org = resolve_organisation(conn, f"{local_authority} Front Door", "childrens_social_care", local_authority)
         add_user(conn, username, org, role)
-        token = issue_token(conn, username, "read")[1]
+        token = issue_token(conn, username, scope)[1]
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -74,3 +74,18 @@ def test_review_queue_refuses_the_anonymous_and_other_areas(engine: Engine, make
     )
     assert elsewhere.get(f"/api/v1/identity/review/{item_id}").status_code == 403
     assert elsewhere.post(f"/api/v1/identity/review/{item_id}/decision", json={"outcome": "accept"}).status_code == 403
+
+
+def test_a_read_only_token_sees_the_queue_but_cannot_decide(engine: Engine, make_record: Any) -> None:
+    ingest_payloads(engine, [_in_area(make_record("school", "S-1", AMELIA))], source="t", submitted_by="t")
+    ingest_payloads(engine, [_in_area(make_record("gp", "G-1", {**AMELIA, "sex": "M"}))], source="t", submitted_by="t")
+    reader = TestClient(
+        create_app(engine=engine), headers=_token(engine, "reader", "front_door", "Northtown", scope="read")
+    )
+    items = reader.get("/api/v1/identity/review").json()
+    assert len(items) == 1
+    assert (
+        reader.post(f"/api/v1/identity/review/{items[0]['id']}/decision", json={"outcome": "accept"}).status_code == 403
+    )
+    # the refused attempt left the queue as it was
+    assert len(reader.get("/api/v1/identity/review").json()) == 1

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from joinedup.access.actor import Actor
 from joinedup.access.involvement import gather_facts
-from joinedup.access.policy import Decision, decide
+from joinedup.access.policy import Decision, decide, may_act_with
 from joinedup.access.views import AccessDenied, View
 from joinedup.audit.chain import record_event
 from joinedup.audit.events import LAWFUL_BASIS_SAFEGUARDING, AuditEvent
@@ -33,6 +33,8 @@ def guard_child_read(conn: Connection, actor: Actor, person_id: int, purpose: st
     stated = (purpose or "").strip()
     if not stated:
         decision = Decision(View.NONE, "no purpose stated")
+    elif not may_act_with(actor, action):
+        decision = Decision(View.NONE, "token not scoped for decisions (needs the decide scope)")
     else:
         decision = decide(actor, gather_facts(conn, actor, person_id))
     record_event(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from joinedup.access.actor import Actor
-from joinedup.access.policy import BREAK_GLASS_ROLES, CHILD_DATA_ROLES, FULL_VIEW_ROLES, ChildFacts
+from joinedup.access.policy import BREAK_GLASS_ROLES, CHILD_DATA_ROLES, FULL_VIEW_ROLES, READ_SCOPES, ChildFacts
 from joinedup.storage import access_involvement as repo
 
 
@@ -33,7 +33,7 @@ def is_involved(conn: Connection, actor: Actor, person_id: int) -> bool:
 def gather_facts(conn: Connection, actor: Actor, person_id: int) -> ChildFacts:
     if actor.kind == "operator" or not (actor.roles & CHILD_DATA_ROLES):
         return ChildFacts()
-    if actor.kind == "api_client" and "read" not in actor.scopes:
+    if actor.kind == "api_client" and not actor.scopes & READ_SCOPES:
         return ChildFacts()
     areas: frozenset[str] = frozenset()
     if actor.roles & FULL_VIEW_ROLES and actor.local_authority is not None:

@@ -65,11 +65,24 @@ class Decision:
     reason: str
 
 
+# Token scopes that may read a child's data, and the one that may also change things.
+READ_SCOPES = frozenset({"read", "decide"})
+DECIDE_SCOPE = "decide"
+# Guard actions that change something about the child (the alert, the links): a token needs
+# the decide scope for these, so a read-only integration can never act.
+WRITE_ACTIONS = frozenset({"write", "decide", "merge", "unmerge"})
+
+
+def may_act_with(actor: Actor, action: str) -> bool:
+    """Whether ``actor``'s credentials allow ``action`` at all (before any view of the child)."""
+    return not (actor.kind == "api_client" and action in WRITE_ACTIONS and DECIDE_SCOPE not in actor.scopes)
+
+
 def decide(actor: Actor, facts: ChildFacts) -> Decision:
     """The view ``actor`` gets of a child with ``facts``; the reason is written to the audit log."""
     if actor.kind == "operator":
         return Decision(View.FULL, "server operator at the command line")
-    if actor.kind == "api_client" and "read" not in actor.scopes:
+    if actor.kind == "api_client" and not actor.scopes & READ_SCOPES:
         return Decision(View.NONE, "token not scoped for reading")
     roles = actor.roles & CHILD_DATA_ROLES
     if not roles:

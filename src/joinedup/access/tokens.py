@@ -22,7 +22,9 @@ from joinedup.audit.chain import append_event
 from joinedup.audit.events import LAWFUL_BASIS_ADMIN, AuditEvent
 from joinedup.storage import access_accounts as repo
 
-SCOPES = ("ingest", "read")
+# ``decide``: a case-management system that reads and also records decisions (acknowledge,
+# decide, merge); ``read`` alone can never change anything.
+SCOPES = ("ingest", "read", "decide")
 TOKEN_PREFIX = "ju_"  # noqa: S105 - a prefix that names our tokens, not a secret
 _TOUCH_EVERY = timedelta(minutes=1)
 
