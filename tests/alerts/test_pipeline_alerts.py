@@ -54,3 +54,27 @@ def test_evaluation_is_idempotent_and_unlinked_records_wait(engine: Engine, fami
     family.record("attendance_concern", 0, link=False)
     assert evaluate_pending(engine) == 0
     assert evaluate_pending(engine) == 0
+
+
+def test_routing_an_alert_records_its_purpose_and_lawful_basis_in_the_audit_chain(
+    engine: Engine, family: Family
+) -> None:
+    from sqlalchemy import select
+
+    from joinedup.audit.chain import verify_chain
+    from joinedup.storage.tables_audit import AuditEntry
+
+    family.record("attendance_concern", 0, agency="school")
+    family.record("missed_appointment_was_not_brought", 20, agency="gp")
+    family.record("neglect_concern", 30, agency="health_visitor")
+    family.record("public_concern", 50, agency="public_referral")
+    evaluate_pending(engine)
+    alerts = _alerts(engine)
+    assert alerts, "the four concerns should raise at least one alert"
+    with engine.connect() as conn:
+        routed = conn.execute(select(AuditEntry).where(AuditEntry.action == "alert_routed")).all()
+        intact = verify_chain(conn)
+    assert len(routed) == len(alerts)
+    assert all(r.person_id == family.person("child") for r in routed)
+    assert all("6(1)(e)" in r.lawful_basis and r.purpose.startswith("safeguarding") for r in routed)
+    assert intact.entries >= len(routed)  # verify_chain raises at the first bad entry

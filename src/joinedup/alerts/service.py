@@ -17,6 +17,8 @@ from joinedup.alerts import notify
 from joinedup.alerts.errors import AlertNotFound, AlertStateError
 from joinedup.alerts.routing import Area
 from joinedup.alerts.workdays import UK, add_working_days
+from joinedup.audit.chain import append_event
+from joinedup.audit.events import LAWFUL_BASIS_SAFEGUARDING, AuditEvent
 from joinedup.chronology.facts import Event
 from joinedup.rules.evaluate import Firing
 from joinedup.rules.model import Rule
@@ -26,6 +28,26 @@ from joinedup.storage.tables_records import Record
 
 DECISIONS = ("no_further_action", "early_help", "child_and_family_assessment", "strategy_discussion", "already_open")
 SYSTEM = "joinedup:rules"
+ROUTING_PURPOSE = "safeguarding: share a combined concern with the children's social care front door"
+
+
+def _audit_routing(conn: Connection, alert_id: int, person_id: int, rule_id: str, detail: dict[str, Any]) -> None:
+    """Routing an alert shares what several agencies recorded with the front door: a sharing
+    decision, so it is recorded with its purpose and lawful basis in the same transaction."""
+    append_event(
+        conn,
+        AuditEvent(
+            actor_name=SYSTEM,
+            actor_kind="system",
+            role="",
+            action="alert_routed",
+            purpose=ROUTING_PURPOSE,
+            outcome="routed",
+            lawful_basis=LAWFUL_BASIS_SAFEGUARDING,
+            person_id=person_id,
+            detail={"alert_id": alert_id, "rule_id": rule_id, **detail},
+        ),
+    )
 
 
 def _evidence_rows(conn: Connection, events: list[Event], now: datetime) -> list[dict[str, Any]]:
@@ -74,6 +96,9 @@ def raise_or_update(conn: Connection, rule: Rule, firing: Firing, area: Area, ex
         repo.add_evidence(conn, alert_id, _evidence_rows(conn, firing.sorted_evidence(), now))
         repo.add_action(conn, alert_id, "raised", SYSTEM, now, {"rule_id": rule.id, "routed_by": area.source})
         notify.front_door_alert(conn, alert_id, firing.person_id, rule, area, due, now)
+        _audit_routing(
+            conn, alert_id, firing.person_id, rule.id, {"to": area.local_authority, "routed_by": area.source}
+        )
         return alert_id
     held = repo.evidence_ids(conn, existing.id)
     new = [e for e in firing.sorted_evidence() if e.record_id not in held]
@@ -104,6 +129,9 @@ def reroute(conn: Connection, alert: Any, area: Area, now: datetime) -> bool:
         conn, alert.id, "rerouted", SYSTEM, now, {"from": old, "to": area.local_authority, "by": area.source}
     )
     notify.transfer(conn, alert.id, alert.person_id, old, area.local_authority, now)
+    _audit_routing(
+        conn, int(alert.id), int(alert.person_id), str(alert.rule_id), {"from": old, "to": area.local_authority}
+    )
     return True
 
 
