@@ -97,3 +97,17 @@ def test_docs_rules_md_is_current() -> None:
     docs = Path(__file__).parents[2] / "docs" / "rules.md"
     expected = render_rules_doc(load_rules(sorted(LIBRARY.glob("*.yaml"))), LANGUAGE_DOC.read_text())
     assert docs.read_text() == expected, "docs/rules.md is stale: run `joinedup rules docs --write` from the repo root"
+
+
+def test_a_known_disparity_note_is_kept_for_people_and_an_empty_one_refused(tmp_path: Path) -> None:
+    noted = GOOD + "known_disparity: >-\n  False alarms rise with area deprivation (z = +3.4).\n"
+    (rule,) = load_rules([write(tmp_path, "a.yaml", noted)])
+    assert rule.known_disparity == "False alarms rise with area deprivation (z = +3.4)."
+    empty = GOOD + 'known_disparity: "  "\n'
+    assert any("known_disparity" in p for p in problems(write(tmp_path, "b.yaml", empty)))
+
+
+def test_the_shipped_rules_that_fall_unevenly_say_so() -> None:
+    rules = {r.id: r for r in load_rules(sorted(LIBRARY.glob("*.yaml")))}
+    for rule_id in ("repeated_ed_attendance_young_child", "concerns_after_closure", "repeat_domestic_abuse"):
+        assert rules[rule_id].known_disparity and "docs/fairness.md" in rules[rule_id].known_disparity

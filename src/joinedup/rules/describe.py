@@ -50,6 +50,7 @@ def render_rules_doc(rules: list[Rule], language: str) -> str:
             f"- **Themes**: {', '.join(rule.themes)}",
             f"- **Learning**: {rule.learning}",
             f"- **Citation**: {rule.citation}",
+            *([f"- **Known disparity**: {rule.known_disparity}"] if rule.known_disparity else []),
             "",
             "```yaml",
             yaml.safe_dump({"condition": condition}, sort_keys=False, width=100).rstrip(),

@@ -46,9 +46,11 @@ from joinedup.rules.model import (
 LIBRARY = Path(__file__).parent / "library"
 RULE_KEYS = {
     "id", "title", "learning", "citation", "themes", "severity", "lookback_days",
-    "condition", "routing", "deadline", "enabled",
+    "condition", "routing", "deadline", "enabled", "known_disparity",
 }  # fmt: skip
-REQUIRED = RULE_KEYS - {"enabled"}
+# known_disparity: where a rule still falls unevenly, the figures in words (issue 9). It is text
+# for people, never read by evaluation, so it may name the groups the rule falls on.
+REQUIRED = RULE_KEYS - {"enabled", "known_disparity"}
 PROTECTED = re.compile(
     r"ethnic|race|racial|religio|faith|belief|disab|deprivation|deprived|imd|poverty|income|"
     r"nationality|immigration|asylum|language|caste|sexual_orientation|gender_identity",
@@ -339,6 +341,9 @@ def check_rule(data: Any, file: str, themes: frozenset[str]) -> tuple[Rule | Non
             days = c.int_field(deadline, "decision_within_working_days", "deadline", low=0, high=60)
     if "enabled" in data and not isinstance(data["enabled"], bool):
         c.problem("enabled", "true or false")
+    disparity = data.get("known_disparity")
+    if "known_disparity" in data and (not isinstance(disparity, str) or not disparity.strip()):
+        c.problem("known_disparity", "give the figures in words, or leave the field out")
     if c.problems or condition is None or lookback is None or days is None:
         return None, c.problems
     return (
@@ -356,6 +361,7 @@ def check_rule(data: Any, file: str, themes: frozenset[str]) -> tuple[Rule | Non
             decision_within_working_days=days,
             file=file,
             enabled=data.get("enabled", True),
+            known_disparity=" ".join(disparity.split()) if isinstance(disparity, str) else None,
             trigger_types=frozenset(c.trigger_types),
             uses_household_change=c.household,
         ),

@@ -120,5 +120,6 @@ class Rule:
     decision_within_working_days: int
     file: str
     enabled: bool = True
+    known_disparity: str | None = None  # text for people; evaluation never reads it
     trigger_types: frozenset[str] = field(default=frozenset())
     uses_household_change: bool = False
