@@ -20,26 +20,15 @@ from typing import Any
 
 import yaml
 
+from joinedup.records.models import AgencyRecord, Subject
 from joinedup.records.vocab import EventType
 from joinedup.storage.records_repo import StorableRecord
 
 DROPPABLE = frozenset({"organisation", "local_authority", "narrative"})
+# Every field of format v1, read off the models so the register can never drift from them.
 FIELD_NAMES = frozenset(
-    {"agency", "organisation", "source_record_id", "local_authority", "occurred_at", "event_type", "narrative"}
-    | {
-        f"subjects.{f}"
-        for f in (
-            "role",
-            "given_name",
-            "family_name",
-            "other_names",
-            "date_of_birth",
-            "sex",
-            "nhs_number",
-            "upn",
-            "address",
-        )
-    }
+    {name for name in AgencyRecord.model_fields if name != "subjects"}
+    | {f"subjects.{name}" for name in Subject.model_fields}
 )
 
 
