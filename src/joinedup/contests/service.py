@@ -14,6 +14,7 @@ the alert stays in its history, marked by the contest's outcome.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -310,3 +311,74 @@ def list_contests(
         ),
     )
     return rows
+
+
+ITEM_KINDS = ("record", "link", "alert")
+
+
+@dataclass(frozen=True)
+class Item:
+    """What a contest is raised on, as a form or an API request names it."""
+
+    kind: str
+    agency: str | None = None
+    source_record_id: str | None = None
+    subject_index: int | None = None
+    alert_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        if self.kind == "alert":
+            return str(self.alert_id)
+        if self.kind == "link":
+            return f"{self.agency}/{self.source_record_id}#{self.subject_index}"
+        return f"{self.agency}/{self.source_record_id}"
+
+
+def item_person(conn: Connection, item: Item) -> int | None:
+    """Whose data the item is (the person the access guard is asked about), before raising.
+    Raises ``UnknownItem`` for an item that does not exist, ``CannotDecide`` for a malformed one."""
+    if item.kind not in ITEM_KINDS:
+        raise CannotDecide(f"contest what? say {', '.join(ITEM_KINDS)} (not {item.kind!r})")
+    if item.kind == "alert":
+        if item.alert_id is None:
+            raise CannotDecide("give the alert's id")
+        found_alert = repo.alert(conn, item.alert_id)
+        if found_alert is None:
+            raise UnknownItem(f"there is no alert {item.alert_id}; `joinedup alerts list` shows them")
+        return int(found_alert["person_id"])
+    if not item.agency or not item.source_record_id:
+        raise CannotDecide("give the agency and the record's source id")
+    found = _record(conn, item.agency, item.source_record_id)
+    if item.kind == "record":
+        return repo.first_child_person(conn, found["id"])
+    if item.subject_index is None:
+        raise CannotDecide("give the subject index of the link (0 for the record's first subject)")
+    subject = repo.subject_link(conn, found["id"], item.subject_index)
+    if subject is None:
+        raise UnknownItem(f"record {item.source_record_id!r} from {item.agency} has no subject {item.subject_index}")
+    person: int | None = subject["person_id"]
+    return person
+
+
+def raise_contest(
+    conn: Connection, actor: Actor, item: Item, reason: str, *, on_behalf_of: str = "professional"
+) -> int:
+    """Raise a contest on any kind of item (the web form and the API call this)."""
+    if item.kind == "alert":
+        assert item.alert_id is not None
+        return contest_alert(conn, actor, item.alert_id, reason, on_behalf_of=on_behalf_of)
+    assert item.agency is not None and item.source_record_id is not None
+    if item.kind == "link":
+        assert item.subject_index is not None
+        return contest_link(
+            conn, actor, item.agency, item.source_record_id, item.subject_index, reason, on_behalf_of=on_behalf_of
+        )
+    return contest_record(conn, actor, item.agency, item.source_record_id, reason, on_behalf_of=on_behalf_of)
+
+
+def get_contest(conn: Connection, contest_id: int) -> dict[str, Any]:
+    found = repo.get(conn, contest_id)
+    if found is None:
+        raise UnknownItem(f"there is no contest {contest_id}; `joinedup contests list` shows them")
+    return contest_json(found)

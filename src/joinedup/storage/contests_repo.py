@@ -118,3 +118,39 @@ def alerts_resting_on_others(conn: Connection, person_ids: list[int]) -> list[in
         )
         found += sorted({alert_id for alert_id, record_id in rows if record_id not in own})
     return found
+
+
+def open_record_ids(conn: Connection) -> list[dict[str, Any]]:
+    """(contest id, record version id) of every open contest on a record or a link."""
+    rows = conn.execute(
+        select(Contest.id, Contest.record_id).where(Contest.status == "open", Contest.record_id.is_not(None))
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+def subject_keys(conn: Connection, record_subject_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """record_subject id -> the agency, source record id and subject index that name its link."""
+    if not record_subject_ids:
+        return {}
+    rows = conn.execute(
+        select(RecordSubject.id, Record.agency, Record.source_record_id, RecordSubject.subject_index)
+        .join(Record, Record.id == RecordSubject.record_id)
+        .where(RecordSubject.id.in_(sorted(set(record_subject_ids))))
+    ).mappings()
+    return {
+        r["id"]: {"agency": r["agency"], "source_record_id": r["source_record_id"], "subject_index": r["subject_index"]}
+        for r in rows
+    }
+
+
+def subject_index_of(conn: Connection, agency: str, source_record_id: str, person_id: int) -> int | None:
+    """Which subject of the record (its current version) is linked to this person."""
+    return conn.execute(
+        select(RecordSubject.subject_index)
+        .join(RecordHead, RecordHead.record_id == RecordSubject.record_id)
+        .join(Record, Record.id == RecordSubject.record_id)
+        .join(SubjectLink, SubjectLink.record_subject_id == RecordSubject.id)
+        .where(Record.agency == agency, Record.source_record_id == source_record_id, SubjectLink.person_id == person_id)
+        .order_by(RecordSubject.subject_index)
+        .limit(1)
+    ).scalar()

@@ -14,7 +14,19 @@ from joinedup.records.models import AgencyRecord
 from joinedup.storage.db import open_database
 
 # Each stage's router module, in flow order; a module not written yet is passed over.
-ROUTERS = ("records", "home", "identity", "chronology", "alerts", "rules", "access", "audit", "learning", "pages")
+ROUTERS = (
+    "records",
+    "home",
+    "identity",
+    "chronology",
+    "alerts",
+    "rules",
+    "access",
+    "audit",
+    "learning",
+    "contests",
+    "pages",
+)
 
 
 def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastAPI:

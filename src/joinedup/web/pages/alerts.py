@@ -23,6 +23,7 @@ from joinedup.alerts.workdays import UK
 from joinedup.audit.chain import append_event
 from joinedup.audit.events import LAWFUL_BASIS_SAFEGUARDING, AuditEvent
 from joinedup.chronology import ChronologyError
+from joinedup.contests.marking import ContestMarks
 from joinedup.rules.loader import load_library
 from joinedup.rules.model import SEVERITIES, Rule
 from joinedup.storage import alerts_repo
@@ -76,6 +77,7 @@ def inbox(
     wanted = InboxFilter(status=status, severity=severity, rule=rule, team=team)
     with engine.begin() as conn:
         found = load_inbox(conn, actor, wanted, today=_today())
+        contested = ContestMarks.load(conn)  # issue 9
     context = {
         "inbox": found,
         "wanted": wanted,
@@ -83,6 +85,7 @@ def inbox(
         "severities": tuple(reversed(SEVERITIES)),
         "team_fixed": team_of(actor),
         "today": _today(),
+        "contested": contested,
     }
     return render(request, "views/alerts_inbox.html", context)
 
@@ -106,6 +109,7 @@ def _alert_context(conn: Any, actor: Any, alert: Any, view: View) -> dict[str, A
         "history": alerts_repo.actions_for(conn, [alert.id]).get(alert.id, []),
         "decisions": DECISION_WORDS,
         "lawful_bases": LAWFUL_BASES,
+        "contested": ContestMarks.load(conn),  # issue 9
     }
     if view is not View.FULL:
         return context

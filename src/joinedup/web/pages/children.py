@@ -21,6 +21,7 @@ from joinedup.access.flags import flag_view
 from joinedup.access.guard import View, guard_child_read
 from joinedup.access.policy import CHILD_DATA_ROLES, restricted_narrative
 from joinedup.chronology import ChronologyError, PersonNotFound
+from joinedup.contests.marking import ContestMarks
 from joinedup.identity.persons import household_of
 from joinedup.records.vocab import Agency, EventType
 from joinedup.storage import alerts_repo
@@ -97,6 +98,7 @@ def child_page(
         household = household_of(conn, person_id)
         names = names_of(conn, whole, [m.person_id for m in household])
         alerts = alerts_repo.list_alerts(conn, person_id=person_id)
+        contested = ContestMarks.load(conn).add_story(whole.entries)  # issue 9: what to mark "Contested"
     entries = [
         replace(e, narrative=None)
         if e.kind == "record" and restricted_narrative(actor, {"agency": e.agency, "event_type": e.event_type})
@@ -130,5 +132,6 @@ def child_page(
         ],
         "period_items": [{"value": k, "text": v, "selected": k == period} for k, v in PERIOD_WORDS.items()],
         "filtered": bool(filtered),
+        "contested": contested,
     }
     return render(request, "views/child.html", context)

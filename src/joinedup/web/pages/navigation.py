@@ -16,6 +16,7 @@ CHILD_ROLES = frozenset({"practitioner", "front_door", "social_worker", "manager
 ALERT_ROLES = frozenset({"front_door", "social_worker", "manager"})
 REVIEW_ROLES = frozenset({"front_door", "manager"})  # both children must be in their full view
 RULE_ROLES = frozenset({"front_door", "social_worker", "manager", "auditor", "admin"})
+FAIRNESS_ROLES = frozenset({"manager", "auditor"})  # managers, and the oversight (data) team
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ ITEMS = (
     NavItem("Record a concern", "/concerns/new", CHILD_ROLES),
     NavItem("Upload a file", "/uploads/new", CHILD_ROLES),
     NavItem("Linkage review", "/linkage-review", REVIEW_ROLES),
+    NavItem("Contests", "/contests", CHILD_ROLES),
     NavItem("Rules", "/rules", RULE_ROLES),
     NavItem("Learning", "/learning", frozenset({"front_door", "social_worker", "manager", "auditor"})),
+    NavItem("Fairness", "/fairness", FAIRNESS_ROLES),
     NavItem("Audit", "/audit", frozenset({"auditor"})),
     NavItem("Users", "/users", frozenset({"admin"})),
 )

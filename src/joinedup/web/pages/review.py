@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from joinedup.access.actor import Actor
 from joinedup.access.guard import View, guard_child_read
+from joinedup.contests.marking import mark_review_item, mark_review_items
 from joinedup.identity.errors import ReviewAlreadyDecided, ReviewNotFound
 from joinedup.identity.persons import current_person
 from joinedup.identity.review import Outcome, decide_item, list_items, show_item
@@ -97,7 +98,7 @@ def _rows(subject: dict[str, Any] | None, candidate: dict[str, Any] | None) -> l
 def queue(request: Request, actor: PageActor, engine: EngineDep) -> HTMLResponse:
     require_role(actor, REVIEW_ROLES, "the linkage review queue")
     with engine.begin() as conn:
-        items = [i for i in list_items(conn) if _visible(conn, actor, i, "list")]
+        items = mark_review_items(conn, [i for i in list_items(conn) if _visible(conn, actor, i, "list")])
     return render(request, "views/review_queue.html", {"items": items})
 
 
@@ -125,7 +126,7 @@ def _load(conn: Connection, actor: Actor, item_id: int, action: str) -> dict[str
         raise HTTPException(404) from exc
     if not _visible(conn, actor, shown, action):
         raise PageForbidden(f"no full view of both people in review item {item_id}")
-    return _item_context(shown)
+    return _item_context(mark_review_item(conn, shown))  # issue 9: "contested" on the item and each record
 
 
 @router.get("/linkage-review/{item_id}", response_class=HTMLResponse)

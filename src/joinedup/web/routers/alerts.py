@@ -12,6 +12,7 @@ from joinedup.access.guard import View, guard_child_read
 from joinedup.alerts import service
 from joinedup.alerts.errors import AlertNotFound, AlertStateError
 from joinedup.alerts.workdays import UK
+from joinedup.contests.marking import mark_alerts
 from joinedup.storage import alerts_repo
 from joinedup.web.deps import ActorDep, EngineDep
 
@@ -40,7 +41,8 @@ def list_alerts(
         views = {pid: guard_child_read(conn, actor, pid, "alert_triage") for pid in {r.person_id for r in rows}}
         rows = [r for r in rows if views[r.person_id] is not View.NONE]
         evidence = alerts_repo.evidence_for(conn, [r.id for r in rows if views[r.person_id] is View.FULL])
-        return [alerts_repo.alert_json(r, evidence.get(r.id, []), today=today) for r in rows]
+        shown = [alerts_repo.alert_json(r, evidence.get(r.id, []), today=today) for r in rows]
+        return mark_alerts(conn, shown)  # issue 9: "contested" and "contest_ids" (additive)
 
 
 @router.get("/{alert_id}", summary="One alert with its evidence and history")
@@ -58,7 +60,7 @@ def get_alert(alert_id: int, engine: EngineDep, actor: ActorDep) -> dict[str, An
             {"action": a.action, "actor": a.actor, "at": a.at.isoformat(), "detail": a.detail}
             for a in alerts_repo.actions_for(conn, [alert_id])[alert_id]
         ]
-        return data
+        return mark_alerts(conn, [data])[0]
 
 
 def _act(engine: Any, actor: Any, alert_id: int, action: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from joinedup.access.guard import View, guard_child_read
 from joinedup.alerts.flags import child_flags
 from joinedup.chronology import ChronologyError, PersonNotFound, assemble_chronology
 from joinedup.chronology.assemble import withhold_restricted
+from joinedup.contests.marking import mark_chronology
 from joinedup.web.deps import ActorDep, EngineDep
 
 router = APIRouter(prefix="/api/v1/children", tags=["chronology"])
@@ -46,7 +47,8 @@ def get_chronology(
             raise HTTPException(404, str(exc)) from exc
         except ChronologyError as exc:
             raise HTTPException(404, str(exc)) from exc
-    return {"view": "full", **withhold_restricted(story, actor).as_json()}
+        # issue 9: each entry gains "contested" and "contest_ids" (additive)
+        return {"view": "full", **mark_chronology(conn, withhold_restricted(story, actor).as_json())}
 
 
 @router.get("/{person_id}/flags", summary="Child protection flag (what CP-IS shows a clinician)")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from joinedup.access.guard import View, guard_child_read
+from joinedup.contests.marking import mark_review_item, mark_review_items
 from joinedup.identity.errors import MergeError, ReviewAlreadyDecided, ReviewNotFound
 from joinedup.identity.merges import merge, unmerge
 from joinedup.identity.review import Outcome, decide_item, list_items, show_item
@@ -38,9 +39,10 @@ class UndoRequest(BaseModel):
 def review_list(engine: EngineDep, actor: ActorDep) -> list[dict[str, Any]]:
     with engine.begin() as conn:
         items = list_items(conn)
-        return [
+        shown = [
             i for i in items if guard_child_read(conn, actor, i["candidate_person_id"], PURPOSE, "list") != View.NONE
         ]
+        return mark_review_items(conn, shown)  # issue 9: "contested" and "contest_ids" (additive)
 
 
 @router.get("/review/{item_id}", summary="One review item with the weight of each comparison")
@@ -53,7 +55,7 @@ def review_show(item_id: int, engine: EngineDep, actor: ActorDep) -> dict[str, A
         for person_id in (shown["candidate_person_id"], shown["provisional_person_id"]):
             if guard_child_read(conn, actor, person_id, PURPOSE) != View.FULL:
                 raise HTTPException(403, f"you may not see person {person_id}'s records for identity review")
-        return shown
+        return mark_review_item(conn, shown)
 
 
 @router.post("/review/{item_id}/decision", summary="Accept, reject or set aside a review item")

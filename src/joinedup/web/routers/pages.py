@@ -31,6 +31,8 @@ FAMILIES = (
     "audit",
     "users",
     "learning",
+    "contests",
+    "fairness",
 )
 
 
