@@ -62,6 +62,14 @@ def fill_gaps(settings: dict[str, Any]) -> None:
             level["m_probability"] = max(level["m_probability"], _MINIMUM_M)
 
 
+MINIMUM_ID_PAIRS = 100
+
+
+def _pairs_sharing(subjects: list[StandardSubject], column: str) -> int:
+    counts = Counter(getattr(s, column) for s in subjects if getattr(s, column))
+    return sum(n * (n - 1) // 2 for n in counts.values())
+
+
 def train(subjects: list[StandardSubject], *, seed: int = 1, version: str | None = None) -> TrainedModel:
     """A model trained on these subjects; refuses too few to estimate anything honestly."""
     if len(subjects) < MINIMUM_SUBJECTS:
@@ -82,8 +90,15 @@ def train(subjects: list[StandardSubject], *, seed: int = 1, version: str | None
     # Pairs sharing a valid trusted id are nearly all true matches, so EM on them estimates how
     # often one person's names, dates and addresses disagree without mistaking namesakes for
     # matches (EM blocked on names alone learns that a date of birth hardly matters).
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("nhs"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("upn"))
+    # A population with too few such pairs (no health or school records) is trained the plain
+    # way instead: EM blocked on date of birth, then on names.
+    id_sessions = [c for c in ("nhs", "upn") if _pairs_sharing(subjects, c) >= MINIMUM_ID_PAIRS]
+    if id_sessions:
+        for column in id_sessions:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+    else:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family"))
     settings: dict[str, Any] = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
     fill_gaps(settings)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
