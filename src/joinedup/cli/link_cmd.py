@@ -4,14 +4,20 @@ and work the clerical review queue."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.progress import TaskID
 
 from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine as SqlEngine
+
+    from joinedup.identity.batch import RelinkReport
 
 link_app = typer.Typer(help="Record linkage: who is who.", no_args_is_help=True)
 
@@ -55,15 +61,49 @@ def pending(db: DbOption = None) -> None:
     err.print(f"linked {count} subjects")
 
 
+class ScoringEngine(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
 @link_app.command("run")
-def run(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
+def run(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.TEXT,
+    scoring_engine: Annotated[
+        ScoringEngine,
+        typer.Option(
+            "--engine",
+            help="Where Splink scores the pairs: DuckDB in process, or Spark local mode (needs Java and "
+            "the spark extra). Decisions are the same either way.",
+        ),
+    ] = ScoringEngine.DUCKDB,
+) -> None:
     """Re-link every stored subject (predict + cluster as one batch) with the active model.
 
     Subjects a person placed (merges, review decisions) stay where they were put.
     """
+    from joinedup.identity.errors import IdentityError
+
+    try:
+        report = _relink(database(db), scoring_engine.value)
+    except IdentityError as exc:  # e.g. --engine spark without Java
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if output is OutputFormat.TEXT:
+        out.print(
+            f"re-linked {report.subjects} subjects into {report.persons} persons with model "
+            f"{report.model_version} on {scoring_engine.value}: {report.changed} links changed, "
+            f"{report.new_links} new, {report.review_items} for review",
+            markup=False,
+        )
+        return
+    _echo_json({**asdict(report), "engine": scoring_engine.value})
+
+
+def _relink(engine: SqlEngine, scoring_engine: str) -> RelinkReport:
     from joinedup.identity.batch import relink_all
 
-    engine = database(db)
     with progress_bar("Re-linking") as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -72,16 +112,7 @@ def run(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, description=stage)
 
-        report = relink_all(engine, on_progress=advance)
-    if output is OutputFormat.TEXT:
-        out.print(
-            f"re-linked {report.subjects} subjects into {report.persons} persons with model "
-            f"{report.model_version}: {report.changed} links changed, {report.new_links} new, "
-            f"{report.review_items} for review",
-            markup=False,
-        )
-        return
-    _echo_json(asdict(report))
+        return relink_all(engine, scoring_engine=scoring_engine, on_progress=advance)
 
 
 @link_app.command("train")

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from joinedup.identity.decide import Outcome
 from joinedup.identity.frame import comparable, signature
-from joinedup.identity.link import explanation, match
+from joinedup.identity.link import Scorer, explanation, match
 from joinedup.identity.models_store import active_model
 from joinedup.identity.standardise import StandardSubject, standardise
 from joinedup.storage import identity_links_repo as repo
@@ -44,8 +44,23 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def relink_all(engine: Engine, *, on_progress: Progress | None = None) -> RelinkReport:
-    """Re-link every stored subject; returns what happened."""
+ENGINES = ("duckdb", "spark")
+
+
+def _scorer(name: str) -> Scorer | None:
+    if name == "duckdb":
+        return None  # matcher.score: Splink on DuckDB (or the same model in Python for a handful)
+    if name == "spark":
+        from joinedup.identity.spark import spark_score  # pyspark is imported only now
+
+        return spark_score
+    raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")
+
+
+def relink_all(engine: Engine, *, scoring_engine: str = "duckdb", on_progress: Progress | None = None) -> RelinkReport:
+    """Re-link every stored subject, scoring with Splink on ``scoring_engine`` (``duckdb`` or
+    ``spark``); returns what happened. Decisions and clustering are the same code either way."""
+    scorer = _scorer(scoring_engine)
     progress = on_progress or _noop
     with engine.connect() as conn:
         rows = repo.all_subjects_with_links(conn)
@@ -68,7 +83,9 @@ def relink_all(engine: Engine, *, on_progress: Progress | None = None) -> Relink
     given_counts = Counter(s.given for s in pinned if s.given)
     family_counts = Counter(s.family for s in pinned if s.family)
     progress("match", 0, total)
-    outcomes, explained = match(free, anchors, model, dict(given_counts), dict(family_counts), len(pinned))
+    outcomes, explained = match(
+        free, anchors, model, dict(given_counts), dict(family_counts), len(pinned), scorer=scorer
+    )
     progress("match", total, total)
     with engine.begin() as conn:
         report = _write(conn, free, pinned, before, outcomes, explained, model.version)
@@ -137,10 +154,8 @@ def _write(
         old = before[s.record_subject_id]
         if old["linked_person_id"] is None:
             inserts.append(link)
-        elif (old["linked_person_id"], old["linked_decision"], old["linked_probability"]) != (
-            person_id,
-            outcome.decision,
-            outcome.probability,
+        elif (old["linked_person_id"], old["linked_decision"]) != (person_id, outcome.decision) or not _same(
+            old["linked_probability"], outcome.probability
         ):
             updates.append(link)
         if outcome.decision == "review" and outcome.review_with:
@@ -180,6 +195,13 @@ def _write(
         review_items=len(reviews),
         model_version=model_version,
     )
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    """Probabilities equal but for floating-point rounding (engines sum weights in other orders)."""
+    if a is None or b is None:
+        return a is b
+    return abs(float(a) - float(b)) <= 1e-9
 
 
 def _profile(subject: StandardSubject, person_id: int) -> dict[str, Any]:

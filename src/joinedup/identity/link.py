@@ -27,6 +27,8 @@ from joinedup.storage import identity_links_repo as repo
 
 log = logging.getLogger(__name__)
 BATCH = 50_000
+# Scores a pending frame (among itself and against an index frame) into scored pairs.
+Scorer = Callable[..., pd.DataFrame]
 # Above this many pending subjects, reading the whole index beats keyed look-ups.
 WHOLE_INDEX_ABOVE = 20_000
 
@@ -93,8 +95,10 @@ def match(
     given_counts: dict[str, int],
     family_counts: dict[str, int],
     total: int,
+    scorer: Scorer | None = None,
 ) -> tuple[dict[str, Outcome], dict[tuple[str, str], dict[str, Any]]]:
-    """Score and decide, without touching the database (shared with evaluation)."""
+    """Score and decide, without touching the database (shared with evaluation). ``scorer``
+    replaces the DuckDB scorer (``matcher.score``), e.g. by Spark's for ``--engine spark``."""
     fields = {f"s{s.record_subject_id}": comparable(s) for s in subjects}
     # Pending subjects count towards name frequencies too: a batch is part of the population.
     for s in subjects:
@@ -106,7 +110,7 @@ def match(
     pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
     index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
     index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
-    scored = score(pending_frame, index_frame, model, explain=False)
+    scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
     pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
     pending_nodes = [
         node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
