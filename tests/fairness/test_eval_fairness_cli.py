@@ -8,15 +8,15 @@ from pathlib import Path
 import orjson
 from typer.testing import CliRunner
 
-from joinedup.cli.eval_fairness import CSV_COLUMNS
 from joinedup.cli.main import app
 from joinedup.fairness.groups import DIMENSIONS
+from joinedup.fairness.store import CSV_COLUMNS
 
 runner = CliRunner()
 
 
 def test_json_report_and_csv_have_every_rule_and_group_with_intervals(
-    db_url: str, authority: Path, tmp_path: Path
+    db_url: str, authority: Path, tmp_path: Path, latest_run_file: Path
 ) -> None:
     table = tmp_path / "fairness.csv"
     args = ["eval", "fairness", "--truth", str(authority), "--oracle-links", "--db", db_url]
@@ -33,6 +33,8 @@ def test_json_report_and_csv_have_every_rule_and_group_with_intervals(
     assert sum(r["children"] for r in ethnic) == report["children"]
     for gap in report["disparities"]:
         assert {"rule", "dimension", "higher_group", "lower_group", "ratio", "clear", "drivers"} <= set(gap)
+    saved = orjson.loads(latest_run_file.read_bytes())  # kept for the managers' page
+    assert saved.pop("saved_at") and saved == report
     with table.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == CSV_COLUMNS

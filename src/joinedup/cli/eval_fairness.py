@@ -9,7 +9,6 @@ group is more than 1.25 times another's, with the kinds of record that drive the
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
@@ -19,32 +18,12 @@ import typer
 from joinedup.cli.common import DbOption, FormatOption, OutputFormat, database, err, out, progress_bar
 from joinedup.fairness.drivers import describe
 from joinedup.fairness.run import evaluate_fairness
-from joinedup.fairness.table import FairnessReport, Rate, Rates
-
-CSV_COLUMNS = [
-    "rule", "dimension", "group", "children",
-    "alerted", "alert_rate", "alert_rate_low", "alert_rate_high", "alert_rate_ratio",
-    "unharmed", "false_alarms", "false_alarm_rate", "false_alarm_rate_low", "false_alarm_rate_high",
-    "false_alarm_ratio", "false_alarm_ratio_low", "false_alarm_ratio_high",
-    "harmed", "alerted_in_time", "in_time_rate", "in_time_rate_low", "in_time_rate_high", "in_time_ratio",
-]  # fmt: skip
-
-
-def _csv_row(r: Rates) -> list[object]:
-    a, f, t = r.alert_rate, r.false_alarm_rate, r.alerted_in_time
-    return [
-        r.rule, r.dimension, r.group, r.children,
-        a.hits, a.rate, a.low, a.high, a.ratio_to_overall,
-        f.n, f.hits, f.rate, f.low, f.high, f.ratio_to_overall, f.ratio_low, f.ratio_high,
-        t.n, t.hits, t.rate, t.low, t.high, t.ratio_to_overall,
-    ]  # fmt: skip
+from joinedup.fairness.store import csv_text, save_latest
+from joinedup.fairness.table import FairnessReport, Rate
 
 
 def write_csv(report: FairnessReport, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(_csv_row(r) for r in report.rows)
+    path.write_text(csv_text(report.as_json()), encoding="utf-8")
 
 
 def _pct(rate: Rate) -> str:
@@ -118,6 +97,14 @@ def eval_fairness(
         bool, typer.Option("--oracle-links", help="Link from the truth, to measure rules apart from linkage.")
     ] = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Also write every row as CSV to this file.")] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save/--no-save",
+            help="Keep this run as the latest, for the managers' fairness page "
+            "(JOINEDUP_FAIRNESS_RESULTS, else fairness-latest.json in JOINEDUP_DATA_DIR or ~/.local/share/joinedup).",
+        ),
+    ] = True,
     db: DbOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
@@ -135,6 +122,8 @@ def eval_fairness(
             say=lambda message: err.print(message),
             on_progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    if save:
+        err.print(f"saved as the latest run for the fairness page: {save_latest(report.as_json())}")
     if csv_file is not None:
         write_csv(report, csv_file)
         err.print(f"wrote {len(report.rows)} rows to {csv_file}")
