@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from joinedup.identity import matcher
 from joinedup.identity.eval_runs import synth_subjects
 from joinedup.identity.frame import comparable, signature
-from joinedup.identity.link import blocking_keys, match
+from joinedup.identity.link import index_candidates, match
 from joinedup.identity.matcher import QUICK_LIMIT
 from joinedup.identity.model import default_model
 from joinedup.identity.standardise import StandardSubject
@@ -59,7 +59,7 @@ def match_one(engine: Engine, subjects: list[StandardSubject]) -> tuple[float, i
     model = default_model()
     start = time.perf_counter()
     with engine.connect() as conn:
-        profiles = repo.candidate_profiles(conn, blocking_keys(subjects))
+        profiles = index_candidates(conn, subjects)
         givens = {s.given for s in subjects if s.given}
         families = {s.family for s in subjects if s.family}
         given_counts, family_counts, total = repo.name_counts(conn, givens, families)

@@ -59,6 +59,25 @@ def smoothed(count: int, total: int) -> float:
     return (count + PRIOR_FREQUENCY * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
 
 
+def build_rows(
+    rows: Iterable[tuple[str, Mapping[str, object]]],
+    given_counts: Mapping[str, int],
+    family_counts: Mapping[str, int],
+    total: int,
+) -> list[dict[str, object]]:
+    """The frame's rows as plain dictionaries (the few rows of one record need no DataFrame)."""
+    records = []
+    for unique_id, fields in rows:
+        row: dict[str, object] = {column: fields.get(column) for column in MODEL_COLUMNS}
+        row["unique_id"] = unique_id
+        given = fields.get("given")
+        family = fields.get("family")
+        row["tf_given"] = smoothed(given_counts.get(str(given), 0), total) if given else None
+        row["tf_family"] = smoothed(family_counts.get(str(family), 0), total) if family else None
+        records.append(row)
+    return records
+
+
 def build_frame(
     rows: Iterable[tuple[str, Mapping[str, object]]],
     given_counts: Mapping[str, int],
@@ -66,15 +85,7 @@ def build_frame(
     total: int,
 ) -> pd.DataFrame:
     """A Splink input frame from ``(unique_id, comparable fields)`` pairs."""
-    records = []
-    for unique_id, fields in rows:
-        row = {"unique_id": unique_id, **fields}
-        given = fields.get("given")
-        family = fields.get("family")
-        row["tf_given"] = smoothed(given_counts.get(str(given), 0), total) if given else None
-        row["tf_family"] = smoothed(family_counts.get(str(family), 0), total) if family else None
-        records.append(row)
-    frame = pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS))
+    frame = pd.DataFrame.from_records(build_rows(rows, given_counts, family_counts, total), columns=list(MODEL_COLUMNS))
     frame["dob_year"] = frame["dob_year"].astype("Int64")
     return frame
 

@@ -17,11 +17,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from joinedup.identity.decide import Outcome, decide, node_from
-from joinedup.identity.frame import build_frame, comparable, family_block, signature
-from joinedup.identity.matcher import score
-from joinedup.identity.model import TrainedModel
+from joinedup.identity.frame import build_frame, build_rows, comparable, family_block, signature
+from joinedup.identity.matcher import SCORE_FLOOR, quick_enough, score
+from joinedup.identity.model import BLOCKING_COLUMNS, TrainedModel
 from joinedup.identity.models_store import active_model
-from joinedup.identity.quickscore import QuickScorer
+from joinedup.identity.quickscore import quick_pairs, scorer_for
 from joinedup.identity.standardise import StandardSubject, standardise
 from joinedup.storage import identity_links_repo as repo
 
@@ -71,14 +71,38 @@ def blocking_keys(subjects: list[StandardSubject]) -> dict[str, set[Any]]:
     return keys
 
 
+# Up to this many pending subjects, the index is read block by block: one query naming exactly
+# the blocking rules' keys, so a record reads its candidate blocks and nothing else.
+FEW_SUBJECTS = 50
+
+
+def block_keys(subjects: list[StandardSubject]) -> list[tuple[tuple[str, ...], tuple[Any, ...]]]:
+    """Each subject's key under each of the model's blocking rules (rules with an unknown
+    column bring no candidates)."""
+    keys: dict[tuple[tuple[str, ...], tuple[Any, ...]], None] = {}
+    for s in subjects:
+        fields = comparable(s)
+        for columns in BLOCKING_COLUMNS:
+            values = tuple(fields[c] for c in columns)
+            if all(v is not None for v in values):
+                keys[(columns, values)] = None
+    return list(keys)
+
+
+def index_candidates(conn: Connection, subjects: list[StandardSubject]) -> list[dict[str, Any]]:
+    """Stored profiles that share a blocking key with any of ``subjects``."""
+    if len(subjects) > WHOLE_INDEX_ABOVE:
+        return repo.all_profiles(conn)
+    if len(subjects) <= FEW_SUBJECTS:
+        return repo.profiles_in_blocks(conn, block_keys(subjects))
+    return repo.candidate_profiles(conn, blocking_keys(subjects))
+
+
 def _link_batch(engine: Engine, rows: list[dict[str, Any]]) -> int:
     subjects = [standardise(row) for row in rows]
     with engine.connect() as conn:
         model = active_model(conn)
-        if len(subjects) > WHOLE_INDEX_ABOVE:
-            profiles = repo.all_profiles(conn)
-        else:
-            profiles = repo.candidate_profiles(conn, blocking_keys(subjects))
+        profiles = index_candidates(conn, subjects)
         givens = {s.given for s in subjects if s.given}
         families = {s.family for s in subjects if s.family}
         given_counts, family_counts, total = repo.name_counts(conn, givens, families)
@@ -98,7 +122,10 @@ def match(
     scorer: Scorer | None = None,
 ) -> tuple[dict[str, Outcome], dict[tuple[str, str], dict[str, Any]]]:
     """Score and decide, without touching the database (shared with evaluation). ``scorer``
-    replaces the DuckDB scorer (``matcher.score``), e.g. by Spark's for ``--engine spark``."""
+    replaces the DuckDB scorer (``matcher.score``), e.g. by Spark's for ``--engine spark``.
+
+    A little work (one record against its candidate blocks) is scored in Python on plain rows,
+    with no DataFrame and no DuckDB; a batch goes to Splink as frames."""
     fields = {f"s{s.record_subject_id}": comparable(s) for s in subjects}
     # Pending subjects count towards name frequencies too: a batch is part of the population.
     for s in subjects:
@@ -107,11 +134,33 @@ def match(
         if s.family:
             family_counts[s.family] = family_counts.get(s.family, 0) + 1
     total += len(subjects)
-    pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
     index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
-    index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
-    scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
-    pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
+    rows_of: Callable[[set[str]], dict[str, dict[str, Any]]]
+    found: list[dict[str, Any]] | None = None
+    new: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
+    if scorer is None and quick_enough(len(subjects), len(index_rows)):
+        new = build_rows(fields.items(), given_counts, family_counts, total)
+        held = build_rows(index_rows, given_counts, family_counts, total)
+        try:
+            found = quick_pairs(new, held, model, SCORE_FLOOR)
+        except ValueError:  # a model of another shape: Splink scores it
+            found = None
+    if found is not None:
+        pairs = [(f["unique_id_l"], f["unique_id_r"], f["match_probability"]) for f in found]
+        by_uid = {str(r["unique_id"]): r for r in [*new, *held]}
+
+        def rows_of(uids: set[str]) -> dict[str, dict[str, Any]]:
+            return {uid: by_uid[uid] for uid in uids if uid in by_uid}
+    else:
+        pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
+        index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
+        scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
+        pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
+
+        def rows_of(uids: set[str]) -> dict[str, dict[str, Any]]:
+            return _frame_rows(uids, pending_frame, index_frame)
+
     pending_nodes = [
         node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
     ]
@@ -120,11 +169,21 @@ def match(
     boosted = household_boost(subjects, pairs, outcomes)
     if boosted is not pairs:
         outcomes = decide(pending_nodes, profile_nodes, boosted)
-    return outcomes, _explain_reviews(outcomes, pending_frame, index_frame, model)
+    return outcomes, _explain_reviews(outcomes, rows_of, model)
+
+
+def _frame_rows(uids: set[str], pending: pd.DataFrame, index: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    frames = [pending] if index is None else [pending, index]
+    rows: dict[str, dict[str, Any]] = {}
+    for frame in frames:
+        chosen = frame[frame["unique_id"].isin(uids)]
+        for row in chosen.astype(object).where(chosen.notna(), None).to_dict("records"):
+            rows[str(row["unique_id"])] = row
+    return rows
 
 
 def _explain_reviews(
-    outcomes: dict[str, Outcome], pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel
+    outcomes: dict[str, Outcome], rows_of: Callable[[set[str]], dict[str, dict[str, Any]]], model: TrainedModel
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Per-comparison weights for the pairs a clerk will review, and only those: carrying them
     for every scored pair of a million-subject batch would cost gigabytes."""
@@ -132,16 +191,10 @@ def _explain_reviews(
     if not wanted:
         return {}
     try:
-        scorer = QuickScorer(model)
+        scorer = scorer_for(model)
     except ValueError:
         return {}
-    uids = {uid for pair in wanted for uid in pair}
-    frames = [pending] if index is None else [pending, index]
-    rows: dict[str, dict[str, Any]] = {}
-    for frame in frames:
-        chosen = frame[frame["unique_id"].isin(uids)]
-        for row in chosen.astype(object).where(chosen.notna(), None).to_dict("records"):
-            rows[str(row["unique_id"])] = row
+    rows = rows_of({uid for pair in wanted for uid in pair})
     return {(a, b): scorer.score(rows[a], rows[b]) for a, b in wanted if a in rows and b in rows}
 
 

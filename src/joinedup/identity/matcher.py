@@ -25,6 +25,11 @@ SCORE_FLOOR = 0.001
 QUICK_LIMIT = 50_000
 
 
+def quick_enough(pending: int, index: int) -> bool:
+    """Is this little enough work for the Python scorer (one record against its block)?"""
+    return pending * (pending + index) <= QUICK_LIMIT
+
+
 def _quiet() -> None:
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -45,8 +50,7 @@ def score(
 ) -> pd.DataFrame:
     """Scored pairs ``unique_id_l``, ``unique_id_r``, ``match_weight``, ``match_probability``
     (plus ``gamma_*``/``bf_*`` per comparison when ``explain``) above ``SCORE_FLOOR``."""
-    index_size = 0 if index is None else len(index)
-    if len(pending) * (len(pending) + index_size) <= QUICK_LIMIT:
+    if quick_enough(len(pending), 0 if index is None else len(index)):
         try:
             return quick_score(pending, index, model, SCORE_FLOOR)
         except ValueError:

@@ -155,11 +155,28 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def quick_score(pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel, floor: float) -> pd.DataFrame:
-    """Every blocked pair (pending among themselves, pending against the index) above ``floor``."""
+_SCORERS: dict[int, tuple[TrainedModel, QuickScorer]] = {}
+
+
+def scorer_for(model: TrainedModel) -> QuickScorer:
+    """The model's scorer, prepared once per model object (weights are worked out from the
+    saved model's m and u on construction)."""
+    held = _SCORERS.get(id(model))
+    if held is not None and held[0] is model:
+        return held[1]
     scorer = QuickScorer(model)
-    new = _rows(pending)
-    held = _rows(index) if index is not None else []
+    if len(_SCORERS) > 16:
+        _SCORERS.clear()
+    _SCORERS[id(model)] = (model, scorer)  # the model is held, so its id is not reused
+    return scorer
+
+
+def quick_pairs(
+    new: list[dict[str, Any]], held: list[dict[str, Any]], model: TrainedModel, floor: float
+) -> list[dict[str, Any]]:
+    """Every blocked pair (``new`` among themselves, ``new`` against ``held``) scoring at least
+    ``floor``, from plain rows (``frame.build_rows``)."""
+    scorer = scorer_for(model)
     found = []
     for i, a in enumerate(new):
         for b in [*new[i + 1 :], *held]:
@@ -167,5 +184,11 @@ def quick_score(pending: pd.DataFrame, index: pd.DataFrame | None, model: Traine
                 pair = scorer.score(a, b)
                 if pair["match_probability"] >= floor:
                     found.append(pair)
+    return found
+
+
+def quick_score(pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel, floor: float) -> pd.DataFrame:
+    """Every blocked pair (pending among themselves, pending against the index) above ``floor``."""
+    found = quick_pairs(_rows(pending), _rows(index) if index is not None else [], model, floor)
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     return pd.DataFrame.from_records(found) if found else pd.DataFrame(columns=columns)
