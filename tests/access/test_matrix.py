@@ -226,6 +226,26 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/audit/break-glass/{grant_id}/review"): Route(
         lambda c, i: c.post("/api/v1/audit/break-glass/999999/review"), _auditor, child=False, ok=(404,)
     ),
+    # contests (issue 9): a blank reason passes the guard, then is refused (422), so an allowed
+    # case raises nothing; the other three are asked about a contest that does not exist
+    ("POST", "/api/v1/contests"): Route(
+        lambda c, i: c.post("/api/v1/contests", json={"item_kind": "alert", "alert_id": i.alert, "reason": " "}),
+        _sees,
+        child=True,
+        ok=(422,),
+    ),
+    ("GET", "/api/v1/contests"): Route(
+        lambda c, i: c.get("/api/v1/contests"), lambda case: case.role in INGEST_ROLES, child=False
+    ),
+    ("GET", "/api/v1/contests/{contest_id}"): Route(
+        lambda c, i: c.get("/api/v1/contests/999999"), lambda case: case.role in INGEST_ROLES, child=False, ok=(404,)
+    ),
+    ("POST", "/api/v1/contests/{contest_id}/decision"): Route(
+        lambda c, i: c.post("/api/v1/contests/999999/decision", json={"outcome": "rejected", "reason": "matrix"}),
+        lambda case: case.role == "manager",
+        child=False,
+        ok=(404,),
+    ),
 }
 # Refusals on these routes are about the audit log or break-glass, not a child's records,
 # but each is still audited; the matrix checks that too.

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from joinedup.access.actor import Actor
 from joinedup.access.guard import View, guard_child_read
+from joinedup.access.policy import CHILD_DATA_ROLES
 from joinedup.contests import CannotDecide, ContestError, NotPermitted, UnknownItem, decide_contest, list_contests
 from joinedup.contests.service import DECIDING_ROLE, Item, get_contest, item_person, raise_contest
 from joinedup.identity.persons import current_person
@@ -102,6 +103,8 @@ def list_all(
 
 @router.get("/{contest_id}", summary="One contest with its decision, if made")
 def get_one(contest_id: int, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+    if actor.kind != "operator" and not actor.roles & CHILD_DATA_ROLES:
+        raise HTTPException(403, "contests are for those who may raise them")
     with engine.begin() as conn:
         try:
             found = get_contest(conn, contest_id)
@@ -113,6 +116,8 @@ def get_one(contest_id: int, engine: EngineDep, actor: ActorDep) -> dict[str, An
 
 @router.post("/{contest_id}/decision", summary=f"Uphold or reject a contest (the {DECIDING_ROLE} role)")
 def decide(contest_id: int, body: DecideContest, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+    if DECIDING_ROLE not in actor.roles:
+        raise HTTPException(403, f"{actor.name} may not decide contests: it takes the {DECIDING_ROLE} role")
     with engine.begin() as conn:
         try:
             found = get_contest(conn, contest_id)
