@@ -45,7 +45,8 @@ LA = "Benchford"
 
 
 def _steady_state(engine: Engine) -> None:
-    """Mark every held record as evaluated, so a trial's pipeline does one record's work."""
+    """Mark every held record as evaluated and empty the pipeline queue (the migration queues
+    every record not yet evaluated), so a trial's pipeline does one record's work."""
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -55,6 +56,7 @@ def _steady_state(engine: Engine) -> None:
             ),
             {"now": datetime.now(UTC)},
         )
+        conn.execute(text("DELETE FROM pipeline_queue"))
 
 
 def _tokens(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:

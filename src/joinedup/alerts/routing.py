@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, desc, select, union
+from sqlalchemy import Connection, desc, select, text
 
 from joinedup.chronology.facts import is_current
 from joinedup.storage.tables_identity import SubjectLink
@@ -28,13 +28,28 @@ class Area:
     record_id: int | None = None
 
 
+# The distinct areas records name, read as a "loose index scan" on ix_records_local_authority:
+# one index probe per area (a few dozen) instead of a pass over every record held (1.2 s at
+# 1.36 million records). Plain SQL that SQLite and PostgreSQL both run the same way.
+_RECORD_AREAS = text(
+    "WITH RECURSIVE areas(la) AS ("
+    " SELECT min(local_authority) FROM records"
+    " UNION ALL"
+    " SELECT (SELECT min(r.local_authority) FROM records r WHERE r.local_authority > areas.la)"
+    " FROM areas WHERE areas.la IS NOT NULL"
+    ") SELECT la FROM areas WHERE la IS NOT NULL"
+)
+
+
 def known_areas(conn: Connection) -> dict[str, str]:
     """Lower-cased area name -> its spelling, from every area records and organisations name."""
-    names = union(
-        select(Record.local_authority.label("la")).where(Record.local_authority.is_not(None)).distinct(),
-        select(Organisation.local_authority.label("la")).where(Organisation.local_authority.is_not(None)).distinct(),
+    names = {name for (name,) in conn.execute(_RECORD_AREAS)}
+    names |= set(
+        conn.execute(
+            select(Organisation.local_authority).where(Organisation.local_authority.is_not(None)).distinct()
+        ).scalars()
     )
-    return {name.strip().lower(): name for (name,) in conn.execute(select(names.subquery().c.la)) if name}
+    return {name.strip().lower(): name for name in sorted(names) if name}
 
 
 def current_area(conn: Connection, person_ids: Iterable[int], areas: dict[str, str] | None = None) -> Area:

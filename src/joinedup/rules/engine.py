@@ -1,11 +1,13 @@
 """Running the rules: incrementally after every ingest, and in batch over all of history.
 
-Incremental (``evaluate_pending``): the pending work is every current record (a
-``record_heads`` row) that has been linked to persons and has no ``rule_evaluated_records``
-marker. For each chunk, in one transaction: the children those records touch are found
+Incremental (``evaluate_pending``): the pending work is every record in the pipeline queue
+(``pipeline_queue``, written in the transaction that stored the record) that has been linked
+to persons. For each chunk, in one transaction: the children those records touch are found
 (their own records, and the children of any adult in them), every rule is judged over each
 child's whole story, alerts are raised or updated, notifications queued, and the records
-marked. A crash before the commit leaves the records pending; the next run heals it.
+marked (``rule_evaluated_records``) and taken off the queue. A crash before the commit leaves
+the records queued; the next run heals it. Reading the queue costs the handful of records
+waiting, not the millions held.
 
 Batch (``replay``): every rule over every child, judged only on records dated up to the
 as-of date, reporting when each alert would first have fired. Nothing is written.
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Engine, exists, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from joinedup.alerts import notify, service
 from joinedup.alerts.routing import Area, current_area, known_areas
@@ -25,21 +27,16 @@ from joinedup.chronology.facts import ChildFacts, aliases_of, children_touched, 
 from joinedup.rules.evaluate import Firing, evaluate
 from joinedup.rules.loader import load_library
 from joinedup.rules.model import Rule
-from joinedup.storage import alerts_repo
+from joinedup.storage import alerts_repo, records_repo
 from joinedup.storage.tables_alerts import RuleEvaluatedRecord
-from joinedup.storage.tables_identity import SubjectLink
-from joinedup.storage.tables_records import Record, RecordHead
+from joinedup.storage.tables_records import Record
 
 CHUNK = 2_000
 
 
 def pending_records(conn: Connection, limit: int = CHUNK) -> list[int]:
-    linked = exists().where(SubjectLink.record_id == RecordHead.record_id)
-    seen = exists().where(RuleEvaluatedRecord.record_id == RecordHead.record_id)
-    # "not yet judged" first: nearly every head has been, so SQLite rarely reaches the link probe
-    # (2.5x faster over 1.36 million heads than testing the link first).
-    query = select(RecordHead.record_id).where(~seen, linked).order_by(RecordHead.record_id).limit(limit)
-    return list(conn.execute(query).scalars())
+    """Queued, linked records that are still the current version (what the rules judge)."""
+    return [r for r, current in records_repo.queued_linked_records(conn, limit) if current]
 
 
 def evaluate_pending(engine: Engine) -> int:
@@ -48,17 +45,21 @@ def evaluate_pending(engine: Engine) -> int:
     total = 0
     while True:
         with engine.begin() as conn:
-            record_ids = pending_records(conn)
-            if not record_ids:
+            queued = records_repo.queued_linked_records(conn, CHUNK)
+            if not queued:
                 break
+            record_ids = [r for r, current in queued if current]
             now = datetime.now(UTC)
-            facts = load_child_facts(conn, children_touched(conn, record_ids))
-            evaluate_children(conn, rules, facts, now)
-            notify_for_records(conn, set(record_ids), facts, now)
-            conn.execute(insert(RuleEvaluatedRecord), [{"record_id": r, "evaluated_at": now} for r in record_ids])
+            if record_ids:
+                facts = load_child_facts(conn, children_touched(conn, record_ids))
+                evaluate_children(conn, rules, facts, now)
+                notify_for_records(conn, set(record_ids), facts, now)
+                conn.execute(insert(RuleEvaluatedRecord), [{"record_id": r, "evaluated_at": now} for r in record_ids])
+            # Superseded versions leave the queue unjudged: their current version is judged instead.
+            records_repo.dequeue(conn, [r for r, _ in queued])
         total += len(record_ids)
-        if len(record_ids) < CHUNK:
-            break  # a short chunk was the last: another look would scan every head again for nothing
+        if len(queued) < CHUNK:
+            break
     with engine.begin() as conn:
         service.escalate_overdue(conn)
     return total
@@ -69,20 +70,28 @@ def evaluate_children(conn: Connection, rules: list[Rule], facts: dict[int, Chil
     children = sorted(facts)
     opened = alerts_repo.open_alerts_for(conn, children)
     closed = alerts_repo.closed_until(conn, children)
-    areas: dict[str, str] | None = None  # read only when an alert needs routing: it scans every record
+    members: dict[str, list[str]] = {}
+    for rule in rules:
+        members.setdefault(rule.alert_key, []).append(rule.id)
+    areas: dict[str, str] | None = None  # read only when an alert needs routing
     touched = 0
     for person_id in children:
         area: Area | None = None
         child = facts[person_id]
         for rule in rules:
-            key = (person_id, rule.id)
-            firing = evaluate(rule, child, after=closed.get(key))
+            # One open alert per child and rule, or per child and group for grouped rules: a
+            # decided alert of any rule in the group closes the group up to its newest evidence.
+            key = (person_id, rule.alert_key)
+            ends = [d for r in members[rule.alert_key] if (d := closed.get((person_id, r))) is not None]
+            firing = evaluate(rule, child, after=max(ends) if ends else None)
             if firing is None:
                 continue
             if area is None:
                 areas = areas if areas is not None else known_areas(conn)
                 area = current_area(conn, aliases_of(conn, person_id), areas)
-            service.raise_or_update(conn, rule, firing, area, opened.get(key), now)
+            opened[key] = alerts_repo.get_alert(
+                conn, service.raise_or_update(conn, rule, firing, area, opened.get(key), now)
+            )
             touched += 1
         for (pid, _rule_id), alert in opened.items():
             if pid == person_id:

@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 
 from joinedup.storage.bulk import bulk_insert
 from joinedup.storage.tables_records import (
     IngestBatch,
     IngestRejection,
     Organisation,
+    PipelineQueue,
     Record,
     RecordHead,
     RecordSubject,
 )
 
+QUEUE_CHUNK = 2_000
 RECORD_COLUMNS = (
     "agency",
     "source_record_id",
@@ -170,10 +172,10 @@ def store_records(
             ).where(RecordHead.source_record_id.in_(ids))
         ):
             heads[(row.agency, row.source_record_id)] = (row.id, row.version, row.content_hash)
-        for row in conn.execute(
+        for held in conn.execute(
             select(Record.agency, Record.source_record_id, Record.content_hash).where(Record.source_record_id.in_(ids))
         ):
-            known.setdefault((row.agency, row.source_record_id), set()).add(row.content_hash)
+            known.setdefault((held.agency, held.source_record_id), set()).add(held.content_hash)
 
     plan: list[tuple[StorableRecord, int, str]] = []
     outcomes: list[tuple[str, int | None]] = []  # (outcome, index into plan)
@@ -229,6 +231,8 @@ def store_records(
         ]
         bulk_insert(conn, RecordSubject.__table__, ("record_id", "subject_index", *SUBJECT_COLUMNS), subject_rows)  # type: ignore[arg-type]
         _move_heads(conn, plan, record_ids, heads)
+        # Queued in the same transaction: a stored record is never left without its later stages.
+        conn.execute(insert(PipelineQueue), [{"record_id": r, "queued_at": received_at} for r in record_ids])
 
     return [StoreOutcome(outcome, record_ids[index] if index is not None else None) for outcome, index in outcomes]
 
@@ -279,6 +283,55 @@ def _move_heads(
             .execution_options(synchronize_session=False),
             updates,
         )
+
+
+def queued_unlinked_subjects(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """Subjects of queued records that have no link yet, oldest record first (what identity's
+    ``pending_subjects`` returns, read from the queue instead of from every subject held).
+
+    The queue is read first and the subjects looked up by record id (an index read): a single
+    query ordered by subject id lets SQLite walk every subject held instead."""
+    from joinedup.storage.tables_identity import SubjectLink
+
+    unlinked = ~exists().where(SubjectLink.record_subject_id == RecordSubject.id)
+    found: list[dict[str, Any]] = []
+    after = 0
+    while len(found) < limit:
+        ids = list(
+            conn.execute(
+                select(PipelineQueue.record_id)
+                .where(PipelineQueue.record_id > after)
+                .order_by(PipelineQueue.record_id)
+                .limit(QUEUE_CHUNK)
+            ).scalars()
+        )
+        if not ids:
+            break
+        query = select(RecordSubject).where(RecordSubject.record_id.in_(ids), unlinked).order_by(RecordSubject.id)
+        found.extend(dict(row._mapping) for row in conn.execute(query))
+        after = ids[-1]
+    return found
+
+
+def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]]:
+    """Queued records with at least one linked subject, oldest first, each with whether it is
+    still the current version (a superseded version leaves the queue without being judged)."""
+    from joinedup.storage.tables_identity import SubjectLink
+
+    is_head = exists().where(RecordHead.record_id == PipelineQueue.record_id).label("is_head")
+    query = (
+        select(PipelineQueue.record_id, is_head)
+        .where(exists().where(SubjectLink.record_id == PipelineQueue.record_id))
+        .order_by(PipelineQueue.record_id)
+        .limit(limit)
+    )
+    return [(int(r), bool(h)) for r, h in conn.execute(query)]
+
+
+def dequeue(conn: Connection, record_ids: Sequence[int]) -> None:
+    ids = list(record_ids)
+    for start in range(0, len(ids), QUEUE_CHUNK):
+        conn.execute(delete(PipelineQueue).where(PipelineQueue.record_id.in_(ids[start : start + QUEUE_CHUNK])))
 
 
 def count_records(conn: Connection) -> int:

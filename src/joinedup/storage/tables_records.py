@@ -78,6 +78,8 @@ class Record(Base):
         # One row per distinct content of a record: how a rerun of a file is recognised.
         UniqueConstraint("source_record_id", "agency", "content_hash", name="uq_records_content"),
         Index("ix_records_occurred_on", "occurred_on"),
+        # Alert routing reads the distinct areas records name through this index.
+        Index("ix_records_local_authority", "local_authority"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -124,7 +126,11 @@ class RecordHead(Base):
     """The latest version of each ``(agency, source_record_id)``: how resubmissions are spotted."""
 
     __tablename__ = "record_heads"
-    __table_args__ = (UniqueConstraint("source_record_id", "agency"),)
+    __table_args__ = (
+        UniqueConstraint("source_record_id", "agency"),
+        # Later stages join heads on record_id ("is this the current version?").
+        Index("ix_record_heads_record_id", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency: Mapped[str] = mapped_column(String(40))
@@ -132,3 +138,18 @@ class RecordHead(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PipelineQueue(Base):
+    """Records stored and not yet through the later stages (linking, then the rules).
+
+    A record enters in the transaction that stores it and leaves in the transaction in which
+    the rules judge it, so a crash anywhere in between leaves it queued and the next run of
+    ``joinedup.pipeline.process_pending`` finishes its work; the stages read this short list
+    instead of scanning every record held.
+    """
+
+    __tablename__ = "pipeline_queue"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
