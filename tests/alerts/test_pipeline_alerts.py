@@ -1,6 +1,6 @@
 """Alerts raised by the real engine from stored, linked records."""
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from joinedup.rules.engine import evaluate_pending
 from joinedup.storage import alerts_repo
@@ -78,3 +78,30 @@ def test_routing_an_alert_records_its_purpose_and_lawful_basis_in_the_audit_chai
     assert all(r.person_id == family.person("child") for r in routed)
     assert all("6(1)(e)" in r.lawful_basis and r.purpose.startswith("safeguarding") for r in routed)
     assert intact.entries >= len(routed)  # verify_chain raises at the first bad entry
+
+
+def test_rules_in_one_alert_group_share_one_open_alert_per_child(engine: Engine, family: Family) -> None:
+    """toxic_trio and repeat_domestic_abuse are both domestic_abuse_household: the second to
+    fire joins the first one's alert with its records instead of raising another."""
+    from joinedup.storage.tables_alerts import AlertAction
+
+    family.record("attendance_concern", 0, agency="school", subjects=[("child", CHILD), ("mum", MOTHER)])
+    family.record("domestic_abuse_incident", 10, agency="police", subjects=[("mum", MOTHER)])
+    family.record("parental_mental_health", 20, agency="gp", subjects=[("mum", MOTHER)])
+    family.record("substance_misuse", 30, agency="probation", subjects=[("mum", MOTHER)])
+    evaluate_pending(engine)
+    [alert] = [a for a in _alerts(engine) if a["person_id"] == family.person("child")]
+    assert alert["rule_id"] == "toxic_trio"
+    family.record("domestic_abuse_incident", 40, agency="police", subjects=[("mum", MOTHER)])
+    third = family.record("domestic_abuse_incident", 70, agency="police", subjects=[("mum", MOTHER)])
+    evaluate_pending(engine)
+    alerts = [a for a in _alerts(engine) if a["person_id"] == family.person("child")]
+    assert [a["alert_id"] for a in alerts] == [alert["alert_id"]], "one alert for the group, not two"
+    assert third in {e["record_id"] for e in alerts[0]["evidence"]}
+    with engine.connect() as conn:
+        joined = conn.execute(
+            select(AlertAction.detail).where(
+                AlertAction.alert_id == alert["alert_id"], AlertAction.action == "rule_joined"
+            )
+        ).scalars()
+        assert [d["rule_id"] for d in joined] == ["repeat_domestic_abuse"]

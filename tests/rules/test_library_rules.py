@@ -344,3 +344,36 @@ def test_repeated_no_access_fires_even_when_the_child_was_seen_once() -> None:
 def test_household_no_access_alone_does_not_count_as_the_child_not_seen() -> None:
     story = [(0, "home_visit_no_access", "housing", "h"), (30, "home_visit_no_access", "housing", "h")]
     assert evaluate(RULES["no_access_child_not_seen"], facts(story)) is None
+
+
+# Rules that stand down while the child is already before children's social care.
+GUARDED = sorted(
+    r.id
+    for r in RULES.values()
+    if "referral_to_social_care" in str(r.condition) and "PlanStatus(state='not_active'" in str(r.condition)
+)
+
+
+def test_the_already_known_guard_is_on_the_rules_that_restate_concerns() -> None:
+    assert "multi_agency_concerns" in GUARDED and "toxic_trio" in GUARDED
+    assert "non_mobile_infant_injury" not in GUARDED, "a baby's injury is referred whatever else is known"
+    assert "moved_area_on_plan" not in GUARDED
+
+
+@pytest.mark.parametrize("rule_id", GUARDED)
+def test_rule_stands_down_when_the_child_was_just_referred(rule_id: str) -> None:
+    story, kwargs, _, _ = CASES[rule_id]
+    firing = evaluate(RULES[rule_id], facts(story, **kwargs))
+    assert firing is not None
+    day = (firing.first_on - START).days
+    referred = [*story, (day - 5, "referral_to_social_care", "childrens_social_care", "c")]
+    assert evaluate(RULES[rule_id], facts(referred, **kwargs)) is None
+
+
+@pytest.mark.parametrize("rule_id", GUARDED)
+def test_rule_stands_down_while_the_child_is_on_a_plan_and_not_after_a_referral_long_ago(rule_id: str) -> None:
+    story, kwargs, _, _ = CASES[rule_id]
+    on_plan = [(-1, "child_protection_plan_started", "childrens_social_care", "c"), *story]
+    assert evaluate(RULES[rule_id], facts(on_plan, **kwargs)) is None
+    long_ago = [(-100, "referral_to_social_care", "childrens_social_care", "c"), *story]
+    assert evaluate(RULES[rule_id], facts(long_ago, **kwargs)) is not None

@@ -2,8 +2,11 @@
 escalated when overdue, acknowledged and decided by people.
 
 One open alert per child and rule (``alerts.open_key``): new evidence is added to the open
-alert rather than raising another. A decided alert is closed; the same rule can raise a new
-alert for the child only on evidence dated after the decided one's.
+alert rather than raising another. Rules that name the same ``alert_group`` share one open
+alert per child: the first to fire opens it, the others add their evidence and their name
+(action ``rule_joined``), and the alert takes the highest severity and the earliest deadline
+among them. A decided alert is closed; the same rule (or group) can raise a new alert for the
+child only on evidence dated after the decided one's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from joinedup.audit.chain import append_event
 from joinedup.audit.events import LAWFUL_BASIS_SAFEGUARDING, AuditEvent
 from joinedup.chronology.facts import Event
 from joinedup.rules.evaluate import Firing
-from joinedup.rules.model import Rule
+from joinedup.rules.model import SEVERITIES, Rule
 from joinedup.storage import alerts_repo as repo
 from joinedup.storage.tables_alerts import Alert
 from joinedup.storage.tables_records import Record
@@ -83,7 +86,7 @@ def raise_or_update(conn: Connection, rule: Rule, firing: Firing, area: Area, ex
                 "rule_id": rule.id,
                 "severity": rule.severity,
                 "status": "open",
-                "open_key": repo.open_key(firing.person_id, rule.id),
+                "open_key": repo.open_key(firing.person_id, rule.alert_key),
                 "first_fired_at": firing.first_on,
                 "trigger_record_id": firing.trigger.record_id,
                 "raised_at": now,
@@ -102,12 +105,36 @@ def raise_or_update(conn: Connection, rule: Rule, firing: Firing, area: Area, ex
         return alert_id
     held = repo.evidence_ids(conn, existing.id)
     new = [e for e in firing.sorted_evidence() if e.record_id not in held]
+    if rule.id != existing.rule_id:
+        _join(conn, existing, rule, firing, now)
     if new:
         repo.add_evidence(conn, existing.id, _evidence_rows(conn, new, now))
         repo.update_alert(conn, existing.id, {"updated_at": now})
         repo.add_action(conn, existing.id, "evidence_added", SYSTEM, now, {"record_ids": [e.record_id for e in new]})
     reroute(conn, existing, area, now)
     return int(existing.id)
+
+
+def _join(conn: Connection, alert: Any, rule: Rule, firing: Firing, now: datetime) -> None:
+    """Another rule of the alert's group fired: said once on the alert, which takes the higher
+    severity and the earlier deadline of the two."""
+    joined = {
+        a.detail.get("rule_id")
+        for a in repo.actions_for(conn, [alert.id]).get(alert.id, [])
+        if a.action == "rule_joined" and a.detail
+    }
+    if rule.id in joined:
+        return
+    values: dict[str, Any] = {"updated_at": now}
+    if SEVERITIES.index(rule.severity) > SEVERITIES.index(alert.severity):
+        values["severity"] = rule.severity
+    due = add_working_days(now.astimezone(UK).date(), rule.decision_within_working_days)
+    if alert.open_key is not None and due < alert.due_at:
+        values["due_at"] = due
+    repo.update_alert(conn, alert.id, values)
+    repo.add_action(
+        conn, alert.id, "rule_joined", SYSTEM, now, {"rule_id": rule.id, "first_fired_at": firing.first_on.isoformat()}
+    )
 
 
 def reroute(conn: Connection, alert: Any, area: Area, now: datetime) -> bool:

@@ -82,9 +82,19 @@ def _predicted_to_true(engine: Engine, truth_subjects: dict[tuple[str, str, int]
     return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
 
 
+def one_alert_per_key(firings: list[Any], alert_key: dict[str, str]) -> list[Any]:
+    """The alerts the firings raise: one per child and rule, or per child and group for rules
+    sharing an ``alert_group`` (the group's first firing opens it, the others join it)."""
+    first: dict[tuple[int, str], Any] = {}
+    for f in sorted(firings, key=lambda f: (f.first_fired_at, f.rule_id)):
+        first.setdefault((f.person_id, alert_key.get(f.rule_id, f.rule_id)), f)
+    return list(first.values())
+
+
 def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) -> dict[str, Any]:
     from joinedup.ingest import ingest_file
     from joinedup.rules.engine import replay
+    from joinedup.rules.loader import load_library
 
     truth_subjects = {
         (r["agency"], r["source_record_id"], r["subject_index"]): r["person_id"]
@@ -138,6 +148,7 @@ def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) 
             "share_on_families_without_harm": round(on_unharmed_families / len(selected), 3) if selected else None,
         }
 
+    alerts = one_alert_per_key(firings, {r.id: r.alert_key for r in load_library(include_disabled=True)})
     by_rule: dict[str, list[Any]] = defaultdict(list)
     for f in firings:
         by_rule[f.rule_id].append(f)
@@ -157,7 +168,8 @@ def evaluate_alerts(engine: Engine, synth: Path, *, oracle_links: bool = False) 
         "links": "oracle (truth)" if oracle_links else "predicted",
         "children_judged": judged,
         "replay_seconds": round(replay_seconds, 2),
-        "overall": summarise(firings),
+        "overall": summarise(alerts),
+        "firings": len(firings),
         "per_rule": {rule: summarise(items) for rule, items in sorted(by_rule.items())},
         "per_harm_pattern": dict(sorted(per_pattern.items())),
     }
@@ -183,6 +195,11 @@ def eval_alerts(
         return
     out.print(
         f"{result['children']} children, {result['harmed_children']} harmed, {result['years']} years, links: {result['links']}; replay {result['replay_seconds']}s"
+    )
+    out.print(
+        f"OVERALL counts alerts ({result['overall']['alerts']}: rules sharing an alert_group raise one per child);"
+        f" each rule's row counts its own firings ({result['firings']} in all)",
+        markup=False,
     )
     header = f"{'rule':<44}{'alerts':>7}{'harmed<incident':>16}{'median lead':>12}{'/1000/yr':>10}{'no harm':>9}{'no harm in family':>18}"
     out.print(header, markup=False)

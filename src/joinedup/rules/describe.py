@@ -24,6 +24,7 @@ def rule_summary(rule: Rule) -> dict[str, Any]:
         "notify": list(rule.notify),
         "decision_within_working_days": rule.decision_within_working_days,
         "enabled": rule.enabled,
+        "alert_group": rule.alert_group,
         "file": rule.file,
     }
 
@@ -50,6 +51,11 @@ def render_rules_doc(rules: list[Rule], language: str) -> str:
             f"- **Themes**: {', '.join(rule.themes)}",
             f"- **Learning**: {rule.learning}",
             f"- **Citation**: {rule.citation}",
+            *(
+                [f"- **Alert group**: {rule.alert_group} (one open alert per child for the group)"]
+                if rule.alert_group
+                else []
+            ),
             *([f"- **Known disparity**: {rule.known_disparity}"] if rule.known_disparity else []),
             "",
             "```yaml",

@@ -46,11 +46,13 @@ from joinedup.rules.model import (
 LIBRARY = Path(__file__).parent / "library"
 RULE_KEYS = {
     "id", "title", "learning", "citation", "themes", "severity", "lookback_days",
-    "condition", "routing", "deadline", "enabled", "known_disparity",
+    "condition", "routing", "deadline", "enabled", "known_disparity", "alert_group",
 }  # fmt: skip
 # known_disparity: where a rule still falls unevenly, the figures in words (issue 9). It is text
 # for people, never read by evaluation, so it may name the groups the rule falls on.
-REQUIRED = RULE_KEYS - {"enabled", "known_disparity"}
+# alert_group: rules naming the same group share one open alert per child (the first to fire
+# opens it; the others add their evidence), so one family's concerns reach the front door once.
+REQUIRED = RULE_KEYS - {"enabled", "known_disparity", "alert_group"}
 PROTECTED = re.compile(
     r"ethnic|race|racial|religio|faith|belief|disab|deprivation|deprived|imd|poverty|income|"
     r"nationality|immigration|asylum|language|caste|sexual_orientation|gender_identity",
@@ -177,7 +179,8 @@ class _Checker:
         if builder is None:
             self.problem(f"{where}.{kind}", f"unknown condition; use one of {', '.join(sorted(BUILDERS))}")
             return None
-        return builder(self, body, f"{where}.{kind}")
+        built: Condition | None = builder(self, body, f"{where}.{kind}")
+        return built
 
 
 def _protected_message(value: object) -> str:
@@ -344,15 +347,18 @@ def check_rule(data: Any, file: str, themes: frozenset[str]) -> tuple[Rule | Non
     disparity = data.get("known_disparity")
     if "known_disparity" in data and (not isinstance(disparity, str) or not disparity.strip()):
         c.problem("known_disparity", "give the figures in words, or leave the field out")
+    group = data.get("alert_group")
+    if "alert_group" in data and (not isinstance(group, str) or not re.fullmatch(r"[a-z][a-z0-9_]{2,79}", group)):
+        c.problem("alert_group", f"{group!r}: use lower-case letters, digits and _ (3-80 characters)")
     if c.problems or condition is None or lookback is None or days is None:
         return None, c.problems
     return (
         Rule(
-            id=rule_id,
+            id=str(rule_id),
             title=data["title"].strip(),
             learning=" ".join(data["learning"].split()),
             citation=data["citation"].strip(),
-            themes=tuple(got_themes),
+            themes=tuple(got_themes or []),
             severity=data["severity"],
             lookback_days=lookback,
             condition=condition,
@@ -362,6 +368,7 @@ def check_rule(data: Any, file: str, themes: frozenset[str]) -> tuple[Rule | Non
             file=file,
             enabled=data.get("enabled", True),
             known_disparity=" ".join(disparity.split()) if isinstance(disparity, str) else None,
+            alert_group=group if isinstance(group, str) else None,
             trigger_types=frozenset(c.trigger_types),
             uses_household_change=c.household,
         ),
@@ -392,6 +399,14 @@ def load_rules(files: Iterable[Path]) -> list[Rule]:
             continue
         seen[rule.id] = path.name
         rules.append(rule)
+    for rule in rules:
+        if rule.alert_group in seen:
+            # One open alert per child is keyed by group or rule id: the two must not collide.
+            problems.append(
+                RuleProblem(
+                    rule.file, rule.id, "alert_group", f"{rule.alert_group!r} is a rule id; name the group apart"
+                )
+            )
     if problems:
         raise RuleLibraryError(problems)
     return rules

@@ -121,5 +121,11 @@ class Rule:
     file: str
     enabled: bool = True
     known_disparity: str | None = None  # text for people; evaluation never reads it
+    alert_group: str | None = None  # rules in one group share one open alert per child
     trigger_types: frozenset[str] = field(default=frozenset())
     uses_household_change: bool = False
+
+    @property
+    def alert_key(self) -> str:
+        """What one open alert per child is kept for: the rule's group, or the rule itself."""
+        return self.alert_group or self.id

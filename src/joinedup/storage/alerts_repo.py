@@ -17,6 +17,7 @@ from joinedup.storage.tables_alerts import Alert, AlertAction, AlertEvidence
 
 
 def open_key(person_id: int, rule_id: str) -> str:
+    """``rule_id`` is the rule's ``alert_key``: its id, or the group it shares an alert with."""
     return f"{person_id}:{rule_id}"
 
 
@@ -29,7 +30,8 @@ def open_alerts_for(conn: Connection, person_ids: Sequence[int]) -> dict[tuple[i
     rows = conn.execute(
         select(Alert.__table__).where(Alert.person_id.in_(list(person_ids)), Alert.open_key.is_not(None))
     )
-    return {(r.person_id, r.rule_id): r for r in rows}
+    # Keyed as the alert is kept open: by rule, or by group for rules sharing one alert.
+    return {(r.person_id, r.open_key.split(":", 1)[1]): r for r in rows}
 
 
 def closed_until(conn: Connection, person_ids: Sequence[int]) -> dict[tuple[int, str], date]:
