@@ -114,10 +114,11 @@ def bench(url: str, events: int, runs: int) -> None:
         org = resolve_organisation(conn, "Northtown Children's Services", "childrens_social_care", "Northtown")
         user_id = add_user(conn, "sw.bench", org, "social_worker", password="correct horse battery staple")
         token, _session = sessions.create_session(conn, user_id)
-    client = TestClient(create_app(engine=engine))
-    client.cookies.set(sessions.COOKIE_NAME, token)
-    baseline = _time(client, f"/children/{small}", runs)
-    full = _time(client, f"/children/{big}", runs)
+    # Started as a server starts it (the app's lifespan runs), then one client request at a time.
+    with TestClient(create_app(engine=engine)) as client:
+        client.cookies.set(sessions.COOKIE_NAME, token)
+        baseline = _time(client, f"/children/{small}", runs)
+        full = _time(client, f"/children/{big}", runs)
     backend = url.split(":", 1)[0].split("+")[0]
     for label, (wall, cpu) in (("20 events", baseline), (f"{events} events", full)):
         print(

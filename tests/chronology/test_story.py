@@ -162,3 +162,54 @@ def test_records_on_the_same_day_keep_the_order_they_were_stored_in(engine: Engi
     with engine.connect() as conn:
         story = assemble_chronology(conn, family.person("child"))
     assert [e.record_id for e in story.entries] == [a, b]
+
+
+def test_the_story_is_read_in_the_same_few_queries_however_long_it_is(engine: Engine, family: Family) -> None:
+    """No query per record, per subject or per alert: a longer story costs rows, not round trips."""
+    from sqlalchemy import event
+
+    def queries_for_story() -> int:
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        with engine.connect() as conn:
+            event.listen(conn, "before_cursor_execute", count)
+            assemble_chronology(conn, family.person("child"))
+            event.remove(conn, "before_cursor_execute", count)
+        return len(statements)
+
+    _household_story(family)
+    short = queries_for_story()
+    for day in range(60, 90):
+        family.record("attendance_concern", day, agency="school", subjects=[("child", CHILD), ("mum", MOTHER)])
+    family.record("hunger_food_seeking", 91, agency="school")
+    family.record("weight_faltering", 92, agency="gp")
+    evaluate_pending(engine)
+    with engine.connect() as conn:
+        assert len(assemble_chronology(conn, family.person("child")).entries) > 35
+    assert queries_for_story() == short <= 5
+
+
+def test_a_date_range_keeps_alerts_and_decisions_an_agency_filter_leaves_them_out(
+    engine: Engine, family: Family
+) -> None:
+    from joinedup.chronology.assemble import filter_chronology
+
+    family.record("hunger_food_seeking", 0, agency="school")
+    family.record("weight_faltering", 20, agency="gp")
+    evaluate_pending(engine)
+    with engine.begin() as conn:
+        (alert,) = alerts_repo.list_alerts(conn, rule_id="neglect_signs")
+        service.decide(conn, alert.id, "strategy_discussion", "Strategy meeting called.", "fd-worker")
+        whole = assemble_chronology(conn, family.person("child"))
+        since = family.start + timedelta(days=10)
+        dated = assemble_chronology(conn, family.person("child"), since=since)
+        school = assemble_chronology(conn, family.person("child"), agencies={"school"})
+    assert [e.kind for e in dated.entries] == ["record", "alert", "decision"]
+    assert [e.kind for e in school.entries] == ["record"]
+    # The page filters the story it already read: the same entries as asking for them.
+    assert filter_chronology(whole, since=since).entries == dated.entries
+    assert filter_chronology(whole, agencies={"school"}).entries == school.entries
+    assert filter_chronology(whole) is whole

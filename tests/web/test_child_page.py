@@ -69,6 +69,10 @@ def test_the_full_page_shows_each_agencys_spelling_the_household_and_the_chronol
     assert lanes == ["School", "Gp", "Police"]
     marks = [m for m in tree.iter() if m.tag.endswith(("circle", "polygon"))]
     assert len(marks) == 3 and all(m.find("{http://www.w3.org/2000/svg}title") is not None for m in marks)
+    # No inline <style>: the page's Content-Security-Policy would block it; the stylesheet has the rules.
+    assert "style-src 'self';" in response.headers["content-security-policy"]
+    assert tree.find("{http://www.w3.org/2000/svg}style") is None and "style=" not in svg.group(0)
+    assert ".joinedup-timeline .concern" in app_for(social_worker).get("/static/joinedup.css").text
 
 
 def test_the_chronology_filters_by_agency(app_for: Callable[..., TestClient], child_id: int, page: Any) -> None:

@@ -7,22 +7,21 @@ module only reads. Each record appears once, in its latest version, noting earli
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from joinedup.access.actor import Actor
 from joinedup.access.policy import restricted_narrative
 from joinedup.chronology.errors import ChronologyError, PersonNotFound
-from joinedup.chronology.facts import ChildFacts, load_child_facts, resolve_merges
+from joinedup.chronology.facts import ChildFacts, build_facts, resolve_merges, rows_around
 from joinedup.storage.tables_alerts import Alert, AlertAction
-from joinedup.storage.tables_identity import Person, SubjectLink
-from joinedup.storage.tables_records import Organisation, Record, RecordSubject
+from joinedup.storage.tables_identity import Person
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordedAs:
     """Who the record says the subject is, exactly as recorded (not as we resolved it)."""
 
@@ -33,7 +32,7 @@ class RecordedAs:
     postcode: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
     agency: str
     organisation: str | None
@@ -107,11 +106,19 @@ def assemble_chronology(
     until: date | None = None,
     include_narrative: bool = True,
 ) -> Chronology:
-    """The child's chronology, optionally filtered by agency, event type and date range."""
-    if conn.execute(select(Person.id).where(Person.id == person_id)).first() is None:
-        raise PersonNotFound(person_id)
-    facts = load_child_facts(conn, [person_id]).get(person_id)
+    """The child's chronology, optionally filtered by agency, event type and date range.
+
+    Four queries whatever the length of the story: merges, the rows of the child's records
+    (with every co-subject), the rows of the adults around them (both carrying what the
+    entries show), and the alerts with their decisions.
+    """
+    merges = resolve_merges(conn)
+    child = merges.get(person_id, person_id)
+    rows = rows_around(conn, {child}, merges, story=True)
+    facts = build_facts(rows, {child}).get(person_id)
     if facts is None:
+        if conn.execute(select(Person.id).where(Person.id == person_id)).first() is None:
+            raise PersonNotFound(person_id)
         raise ChronologyError(
             f"person {person_id} appears in no current record as a child; chronologies are kept for children"
         )
@@ -120,22 +127,15 @@ def assemble_chronology(
         (HouseholdMember(pid, role, first) for pid, (first, _rid, role) in facts.adults.items()),
         key=lambda m: (m.first_seen, m.person_id),
     )
-
-    def wanted(on: date, agency: str | None, event_type: str) -> bool:
-        return (
-            (agencies is None or agency in agencies)
-            and (event_types is None or event_type in event_types)
-            and (since is None or on >= since)
-            and (until is None or on <= until)
-        )
-
-    events = [e for e in facts.events if wanted(e.occurred_on, e.agency, e.event_type)]
-    details = _record_details(conn, [e.record_id for e in events])
-    identities = _recorded_identities(conn, {(e.record_id, e.about_person_id) for e in events})
-    for e in events:
-        rec = details[e.record_id]
-        link = identities.get((e.record_id, e.about_person_id))
-        chronology.entries.append(
+    story: dict[tuple[int, int], Any] = {}  # (record id, person id) -> the row that person has in it
+    for row in rows:
+        story.setdefault((row[3], row[0]), row)
+    entries = chronology.entries
+    for e in facts.events:
+        row = story[(e.record_id, e.about_person_id)]
+        given, family, postcode, decision, probability = row[9:14]
+        source_record_id, version, narrative, received_at, organisation_id, organisation = row[14:20]
+        entries.append(
             ChronologyEntry(
                 kind="record",
                 on=e.occurred_on,
@@ -143,32 +143,60 @@ def assemble_chronology(
                 about_person_id=e.about_person_id,
                 event_type=e.event_type,
                 agency=e.agency,
-                narrative=rec.narrative if include_narrative else None,
+                narrative=narrative if include_narrative else None,
                 record_id=e.record_id,
                 provenance=Provenance(
                     agency=e.agency,
-                    organisation=rec.organisation,
-                    organisation_id=rec.organisation_id,
-                    local_authority=rec.local_authority or rec.org_la,
-                    source_record_id=rec.source_record_id,
-                    version=rec.version,
-                    earlier_versions=rec.version - 1,
-                    received_at=rec.received_at.isoformat(),
-                    recorded_as=link[0] if link else None,
-                    link_decision=link[1] if link else None,
-                    match_probability=link[2] if link else None,
+                    organisation=organisation,
+                    organisation_id=organisation_id,
+                    local_authority=e.local_authority,
+                    source_record_id=source_record_id,
+                    version=version,
+                    earlier_versions=version - 1,
+                    received_at=received_at.isoformat(),
+                    recorded_as=RecordedAs(row[1], given, family, row[2], postcode),
+                    link_decision=decision,
+                    match_probability=probability,
                 ),
             )
         )
-    if agencies is None and event_types is None:  # alerts and decisions are not agency records
-        alerts = _alert_entries(conn, person_id)
-        chronology.entries.extend(
-            a for a in alerts if (since is None or a.on >= since) and (until is None or a.on <= until)
+    entries.extend(_alert_entries(conn, person_id))
+    entries.sort(key=_in_order)
+    return filter_chronology(chronology, agencies=agencies, event_types=event_types, since=since, until=until)
+
+
+def filter_chronology(
+    chronology: Chronology,
+    *,
+    agencies: set[str] | None = None,
+    event_types: set[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Chronology:
+    """The same chronology keeping only the entries the filters want (the same entry objects,
+    in the same order). Alerts and decisions are not agency records: an agency or event type
+    filter leaves them out; a date range applies to every entry."""
+    if agencies is None and event_types is None and since is None and until is None:
+        return chronology
+
+    def wanted(e: ChronologyEntry) -> bool:
+        if e.kind != "record" and (agencies is not None or event_types is not None):
+            return False
+        return (
+            (agencies is None or e.kind != "record" or e.agency in agencies)
+            and (event_types is None or e.kind != "record" or e.event_type in event_types)
+            and (since is None or e.on >= since)
+            and (until is None or e.on <= until)
         )
-    chronology.entries.sort(
-        key=lambda x: (x.on, {"record": 0, "alert": 1, "decision": 2}[x.kind], x.record_id or 0, x.alert_id or 0)
-    )
-    return chronology
+
+    return replace(chronology, entries=[e for e in chronology.entries if wanted(e)])
+
+
+_KIND_ORDER = {"record": 0, "alert": 1, "decision": 2}
+
+
+def _in_order(entry: ChronologyEntry) -> tuple[date, int, int, int]:
+    return (entry.on, _KIND_ORDER[entry.kind], entry.record_id or 0, entry.alert_id or 0)
 
 
 def _on_plan(facts: ChildFacts) -> bool:
@@ -181,92 +209,51 @@ def _on_plan(facts: ChildFacts) -> bool:
     return active
 
 
-def _record_details(conn: Connection, record_ids: list[int]) -> dict[int, Any]:
-    found: dict[int, Any] = {}
-    for i in range(0, len(record_ids), 500):
-        rows = conn.execute(
-            select(
-                Record.id,
-                Record.source_record_id,
-                Record.version,
-                Record.local_authority,
-                Record.narrative,
-                Record.received_at,
-                Record.organisation_id,
-                Organisation.name.label("organisation"),
-                Organisation.local_authority.label("org_la"),
-            )
-            .outerjoin(Organisation, Organisation.id == Record.organisation_id)
-            .where(Record.id.in_(record_ids[i : i + 500]))
-        )
-        found.update({r.id: r for r in rows})
-    return found
-
-
-def _recorded_identities(
-    conn: Connection, pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[RecordedAs, str, float | None]]:
-    record_ids = sorted({r for r, _ in pairs})
-    merges = resolve_merges(conn)  # links may still name a person since merged into another
-    found: dict[tuple[int, int], tuple[RecordedAs, str, float | None]] = {}
-    for i in range(0, len(record_ids), 500):
-        rows = conn.execute(
-            select(
-                RecordSubject.record_id,
-                RecordSubject.role,
-                RecordSubject.given_name,
-                RecordSubject.family_name,
-                RecordSubject.date_of_birth,
-                RecordSubject.address_postcode,
-                SubjectLink.person_id,
-                SubjectLink.decision,
-                SubjectLink.match_probability,
-            )
-            .join(SubjectLink, SubjectLink.record_subject_id == RecordSubject.id)
-            .where(RecordSubject.record_id.in_(record_ids[i : i + 500]))
-        )
-        for record_id, role, given, family, dob, postcode, pid, decision, probability in rows:
-            key = (record_id, merges.get(pid, pid))
-            if key in pairs and key not in found:
-                seen = RecordedAs(role, given, family, dob, postcode)
-                found[key] = (seen, decision, probability)
-    return found
-
-
 def _alert_entries(conn: Connection, person_id: int) -> list[ChronologyEntry]:
+    """Each alert raised about the child, and each decision taken on one (a single query)."""
     entries: list[ChronologyEntry] = []
-    alerts = conn.execute(select(Alert.__table__).where(Alert.person_id == person_id)).all()
-    for a in alerts:
-        entries.append(
-            ChronologyEntry(
-                kind="alert",
-                on=a.first_fired_at,
-                about="child",
-                about_person_id=person_id,
-                event_type="alert_raised",
-                alert_id=a.id,
-                rule_id=a.rule_id,
-            )
+    raised: set[int] = set()
+    rows = conn.execute(
+        select(
+            Alert.id,
+            Alert.rule_id,
+            Alert.first_fired_at,
+            Alert.decision,
+            Alert.rationale,
+            Alert.decided_by,
+            AlertAction.at,
         )
-    ids = [a.id for a in alerts]
-    if ids:
-        by_id = {a.id: a for a in alerts}
-        for act in conn.execute(
-            select(AlertAction.__table__).where(AlertAction.alert_id.in_(ids), AlertAction.action == "decided")
-        ):
-            a = by_id[act.alert_id]
+        .outerjoin(AlertAction, and_(AlertAction.alert_id == Alert.id, AlertAction.action == "decided"))
+        .where(Alert.person_id == person_id)
+        .order_by(Alert.id, AlertAction.id)
+    )
+    for alert_id, rule_id, fired_on, decision, rationale, decided_by, decided_at in rows:
+        if alert_id not in raised:
+            raised.add(alert_id)
+            entries.append(
+                ChronologyEntry(
+                    kind="alert",
+                    on=fired_on,
+                    about="child",
+                    about_person_id=person_id,
+                    event_type="alert_raised",
+                    alert_id=alert_id,
+                    rule_id=rule_id,
+                )
+            )
+        if decided_at is not None:
             entries.append(
                 ChronologyEntry(
                     kind="decision",
-                    on=act.at.date(),
+                    on=decided_at.date(),
                     about="child",
                     about_person_id=person_id,
                     event_type="alert_decided",
-                    alert_id=a.id,
-                    rule_id=a.rule_id,
-                    decision=a.decision,
-                    rationale=a.rationale,
-                    decided_by=a.decided_by,
+                    alert_id=alert_id,
+                    rule_id=rule_id,
+                    decision=decision,
+                    rationale=rationale,
+                    decided_by=decided_by,
                 )
             )
     return entries

@@ -110,9 +110,26 @@ def is_current() -> Any:
     )
 
 
-def _link_query() -> Any:  # a Select over _LINK_COLUMNS
+# What a chronology shows of each record beyond the facts (after ``_LINK_COLUMNS``, from index 9):
+# the subject as recorded, the link, and the record's provenance.
+_STORY_COLUMNS = (
+    RecordSubject.given_name,
+    RecordSubject.family_name,
+    RecordSubject.address_postcode,
+    SubjectLink.decision,
+    SubjectLink.match_probability,
+    Record.source_record_id,
+    Record.version,
+    Record.narrative,
+    Record.received_at,
+    Record.organisation_id,
+    Organisation.name,
+)
+
+
+def _link_query(story: bool = False) -> Any:  # a Select over _LINK_COLUMNS (+ _STORY_COLUMNS)
     return (
-        select(*_LINK_COLUMNS)
+        select(*_LINK_COLUMNS, *(_STORY_COLUMNS if story else ()))
         .select_from(SubjectLink)
         .join(RecordSubject, RecordSubject.id == SubjectLink.record_subject_id)
         .join(Record, Record.id == SubjectLink.record_id)
@@ -125,12 +142,24 @@ def _link_query() -> Any:  # a Select over _LINK_COLUMNS
 Row = Any
 
 
-def _rows_for_persons(conn: Connection, person_ids: Iterable[int]) -> list[Row]:
+def _rows_for_persons(conn: Connection, person_ids: Iterable[int], story: bool = False) -> list[Row]:
     ids = sorted(set(person_ids))
     rows: list[Row] = []
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        rows.extend(conn.execute(_link_query().where(SubjectLink.person_id.in_(part))).all())
+        rows.extend(conn.execute(_link_query(story).where(SubjectLink.person_id.in_(part))).all())
+    return rows
+
+
+def _rows_sharing_records(conn: Connection, person_ids: Iterable[int], story: bool = False) -> list[Row]:
+    """Every subject of every current record that names one of ``person_ids``: their own rows
+    and their co-subjects', in one query per chunk (not the persons' rows, then their records')."""
+    ids = sorted(set(person_ids))
+    named = SubjectLink.__table__.alias("named")
+    rows: list[Row] = []
+    for i in range(0, len(ids), CHUNK):
+        theirs = select(named.c.record_id).where(named.c.person_id.in_(ids[i : i + CHUNK]))
+        rows.extend(conn.execute(_link_query(story).where(SubjectLink.record_id.in_(theirs))).all())
     return rows
 
 
@@ -149,19 +178,29 @@ def load_child_facts(conn: Connection, person_ids: Iterable[int] | None = None) 
     merges = resolve_merges(conn)
     if person_ids is None:
         rows: list[Row] = list(conn.execute(_link_query()).all())
-    else:
-        wanted = {merges.get(p, p) for p in person_ids}
-        aliases = wanted | {old for old, new in merges.items() if new in wanted}
-        rows = _rows_for_persons(conn, aliases)
-        # The adults around these children: co-subjects of their records, then all their records.
-        adult_ids = {r[0] for r in _rows_for_records(conn, {r[3] for r in rows}) if r[1] in ADULT_ROLES}
-        adult_aliases = {merges.get(a, a) for a in adult_ids}
-        adult_aliases |= {old for old, new in merges.items() if new in adult_aliases}
-        rows.extend(_rows_for_persons(conn, adult_aliases - aliases))
-        rows = list({(r[0], r[3], r[1]): r for r in rows}.values())
+        if merges:
+            rows = [(merges.get(r[0], r[0]), *r[1:]) for r in rows]
+        return build_facts(rows, None)
+    wanted = {merges.get(p, p) for p in person_ids}
+    return build_facts(rows_around(conn, wanted, merges), wanted)
+
+
+def rows_around(conn: Connection, children: set[int], merges: dict[int, int], story: bool = False) -> list[Row]:
+    """The link rows of these children's stories (``children`` already resolved through
+    ``merges``): their own rows and every row of the adults who appear with them, each person
+    id resolved through ``merges``. With ``story``, each row also carries ``_STORY_COLUMNS``."""
+    aliases = children | {old for old, new in merges.items() if new in children}
+    around = _rows_sharing_records(conn, aliases, story)
+    rows = [r for r in around if r[0] in aliases]
+    # The adults around these children: co-subjects of their records, then all their records.
+    adult_ids = {r[0] for r in around if r[1] in ADULT_ROLES}
+    adult_aliases = {merges.get(a, a) for a in adult_ids}
+    adult_aliases |= {old for old, new in merges.items() if new in adult_aliases}
+    rows.extend(_rows_for_persons(conn, adult_aliases - aliases, story))
+    rows = list({(r[0], r[3], r[1]): r for r in rows}.values())
     if merges:
         rows = [(merges.get(r[0], r[0]), *r[1:]) for r in rows]
-    return _build(rows, None if person_ids is None else {merges.get(p, p) for p in person_ids})
+    return rows
 
 
 def _rows_for_records(conn: Connection, record_ids: set[int]) -> list[Row]:
@@ -173,7 +212,8 @@ def _rows_for_records(conn: Connection, record_ids: set[int]) -> list[Row]:
     return rows
 
 
-def _build(rows: list[Row], only: set[int] | None) -> dict[int, ChildFacts]:
+def build_facts(rows: list[Row], only: set[int] | None) -> dict[int, ChildFacts]:
+    """Each child's facts from link rows (``rows_around``'s, or every row for a batch)."""
     by_record = _records_of(rows)
     facts: dict[int, ChildFacts] = {}
     dobs: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))

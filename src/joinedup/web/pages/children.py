@@ -21,6 +21,7 @@ from joinedup.access.flags import flag_view
 from joinedup.access.guard import View, guard_child_read
 from joinedup.access.policy import CHILD_DATA_ROLES, restricted_narrative
 from joinedup.chronology import ChronologyError, PersonNotFound
+from joinedup.chronology.assemble import filter_chronology
 from joinedup.contests.marking import ContestMarks
 from joinedup.identity.persons import household_of
 from joinedup.records.vocab import Agency, EventType
@@ -32,9 +33,10 @@ from joinedup.web.pages.deadlines import Deadline
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.stories import read_chronology
 from joinedup.web.pages.swimlanes import render_swimlanes
-from joinedup.web.pages.templating import render
+from joinedup.web.pages.templating import freeze_startup_objects, render
 
-router = APIRouter(include_in_schema=False)
+# The app-wide lifespan rides on this router (FastAPI merges routers' lifespans into the app's).
+router = APIRouter(include_in_schema=False, lifespan=freeze_startup_objects)
 PERIODS = {"all": None, "3m": 91, "6m": 183, "12m": 365, "24m": 730}
 PERIOD_WORDS = {
     "all": "All time",
@@ -84,16 +86,11 @@ def child_page(
         except (PersonNotFound, ChronologyError) as exc:
             raise HTTPException(404) from exc
         filtered = agencies or wanted_type or days
-        story = (
-            read_chronology(
-                conn,
-                person_id,
-                agencies=agencies or None,
-                event_types={wanted_type} if wanted_type else None,
-                since=date.today() - timedelta(days=days) if days else None,
-            )
-            if filtered
-            else whole
+        story = filter_chronology(  # the whole story is read once; the filters pick from it
+            whole,
+            agencies=agencies or None,
+            event_types={wanted_type} if wanted_type else None,
+            since=date.today() - timedelta(days=days) if days else None,
         )
         household = household_of(conn, person_id)
         names = names_of(conn, whole, [m.person_id for m in household])

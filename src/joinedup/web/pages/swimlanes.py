@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 
 from joinedup.chronology.assemble import ChronologyEntry
@@ -32,13 +33,20 @@ class Lane:
     entries: list[ChronologyEntry]
 
 
+@lru_cache(maxsize=1024)
 def _is_concern(event_type: str) -> bool:
     return any(word in event_type for word in CONCERN_WORDS)
 
 
+@lru_cache(maxsize=1024)
 def _label(value: str) -> str:
     text = value.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+def _mark_title(on: date, event_type: str, household: bool) -> str:
+    about = " (adult in household)" if household else ""
+    return escape(f"{on.isoformat()}: {_label(event_type)}{about}")
 
 
 def _ticks(start: date, end: date) -> list[date]:
@@ -83,24 +91,21 @@ def render_swimlanes(entries: Iterable[ChronologyEntry], *, title: str = "Timeli
         f'<svg xmlns="http://www.w3.org/2000/svg" class="joinedup-timeline" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="timeline-title">',
         f'<title id="timeline-title">{escape(title)}</title>',
-        '<style>text{font-family:"GDS Transport",arial,sans-serif;font-size:13px;fill:#0b0c0c}'
-        ".lane{fill:#f3f2f1}.axis{stroke:#505a5f}.tick{stroke:#b1b4b6}"
-        ".contact{fill:#1d70b8}.concern{fill:#d4351c}.household{fill-opacity:.45}"
-        ".alert{stroke:#d4351c;stroke-width:2;stroke-dasharray:4 3}.decision{stroke:#00703c;stroke-width:2}</style>",
-    ]
+    ]  # styled by /static/joinedup.css: the pages' CSP blocks inline <style>, in an SVG too
     for i, lane in enumerate(ordered):
         y = TOP + i * LANE_HEIGHT
         if i % 2 == 0:
             out.append(f'<rect class="lane" x="0" y="{y}" width="{WIDTH}" height="{LANE_HEIGHT}"/>')
         out.append(f'<text x="8" y="{y + LANE_HEIGHT / 2 + 4}">{escape(_label(lane.agency))}</text>')
         middle = y + LANE_HEIGHT / 2
+        top, bottom_of_mark = middle - 7, middle + 7
         for entry in lane.entries:
             cx = x(entry.on)
-            about = " (adult in household)" if entry.about == "household" else ""
-            label = escape(f"{entry.on.isoformat()}: {_label(entry.event_type)}{about}")
-            extra = " household" if entry.about == "household" else ""
+            household = entry.about == "household"
+            label = _mark_title(entry.on, entry.event_type, household)
+            extra = " household" if household else ""
             if _is_concern(entry.event_type):
-                points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
+                points = f"{cx},{top} {cx + 7},{middle} {cx},{bottom_of_mark} {cx - 7},{middle}"
                 out.append(f'<polygon class="concern{extra}" points="{points}"><title>{label}</title></polygon>')
             else:
                 out.append(
