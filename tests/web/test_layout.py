@@ -44,3 +44,23 @@ def test_the_home_page_shows_the_operator_every_section(client: TestClient, page
     page(response.text)
     for link in ("/alerts", "/concerns/new", "/uploads/new", "/linkage-review", "/rules", "/audit", "/users"):
         assert f'href="{link}"' in response.text
+
+
+def test_the_footer_and_header_are_a_councils_not_govuks(client: TestClient, page: Check) -> None:
+    """GOV.UK's crown, Crown copyright and Open Government Licence are for GOV.UK only."""
+    html = client.get("/accessibility").text
+    page(html)
+    footer = html[html.index('<footer class="govuk-template__footer">') :]
+    for govuk_only in ("govuk-footer__crown", "govuk-logo", "Crown copyright", "copyright-logo", "Open Government"):
+        assert govuk_only not in html
+    assert "&copy; Northtown Council" in footer and "OFFICIAL-SENSITIVE" in footer
+    assert 'href="/accessibility"' in footer
+    assert "govuk-header" not in html, "the service navigation heads the page, with no crown header above it"
+    assert "/assets/images/favicon" not in html and "govuk-icon" not in html and "manifest.json" not in html
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def test_the_footer_is_on_error_pages_too(client: TestClient) -> None:
+    html = client.get("/no-such-page").text
+    assert "&copy; Northtown Council" in html and "Crown copyright" not in html
