@@ -324,6 +324,9 @@ def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]
         .where(exists().where(SubjectLink.record_id == PipelineQueue.record_id))
         .order_by(PipelineQueue.record_id)
         .limit(limit)
+        # PostgreSQL: two submissions draining the queue at once take different records
+        # (SQLite writes one transaction at a time and ignores this).
+        .with_for_update(of=PipelineQueue, skip_locked=True)
     )
     return [(int(r), bool(h)) for r, h in conn.execute(query)]
 
