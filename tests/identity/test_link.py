@@ -115,3 +115,31 @@ def test_a_new_version_of_a_record_links_to_the_same_person(engine: Engine) -> N
     with engine.connect() as conn:
         persons = conn.execute(text("select distinct person_id from subject_links")).scalars().all()
     assert len(persons) == 1
+
+
+def test_one_record_reads_its_blocks_and_its_candidates_other_variants(engine: Engine) -> None:
+    from joinedup.identity.frame import comparable, signature
+    from joinedup.identity.link import index_candidates
+    from joinedup.identity.standardise import standardise
+    from joinedup.storage import identity_links_repo as repo
+
+    def subject(number: int, **fields: str) -> Any:
+        return standardise({"id": number, "record_id": number, "subject_index": 0, **fields})
+
+    amelia = subject(
+        1, given_name="Amelia", family_name="Brook", date_of_birth="2016-04-09", address_postcode="NT1 4AB"
+    )
+    # Another variant of Amelia's person that shares no blocking key with the query, and a
+    # stranger who shares only a date of birth (no blocking rule pairs on that alone).
+    variant = subject(2, given_name="Zed", family_name="Quark", address_postcode="ZZ9 9ZZ")
+    stranger = subject(3, given_name="Oliver", family_name="Smith", date_of_birth="2016-04-09")
+    with engine.begin() as conn:
+        first, second = repo.create_persons(conn, 2)
+        rows = [(first, amelia), (first, variant), (second, stranger)]
+        repo.add_profiles(
+            conn, [{"person_id": p, "signature": signature(comparable(s)), **comparable(s)} for p, s in rows]
+        )
+    query = subject(9, given_name="Amelia", family_name="Brook", date_of_birth="2016-04-09")
+    with engine.connect() as conn:
+        found = index_candidates(conn, [query])
+    assert sorted((p["person_id"], p["given"]) for p in found) == [(first, "amelia"), (first, "zed")]
