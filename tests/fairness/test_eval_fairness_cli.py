@@ -28,6 +28,9 @@ def test_json_report_and_csv_have_every_rule_and_group_with_intervals(
     assert overall["children"] == report["children"]
     for key in ("alert_rate", "false_alarm_rate", "alerted_in_time"):
         assert {"hits", "n", "rate", "low", "high", "ratio_to_overall"} <= set(overall[key])
+        if overall[key]["hits"]:  # and the interval again with whole families resampled
+            assert overall[key]["family_low"] <= overall[key]["rate"] <= overall[key]["family_high"]
+    assert report["families"] > 0 and report["family_replicates"] == 500
     ethnic = [r for r in report["rows"] if r["rule"] == "ANY RULE" and r["dimension"] == "ethnicity"]
     assert [r["group"] for r in ethnic] == list(DIMENSIONS["ethnicity"])
     assert sum(r["children"] for r in ethnic) == report["children"]

@@ -26,3 +26,32 @@ def test_ratio_interval_brackets_the_ratio_and_needs_hits_on_both_sides() -> Non
     assert low < 2.0 < high
     assert low > 1.0  # 40 vs 20 in a thousand each is a real gap
     assert ratio_interval(5, 100, 0, 100) is None
+
+
+def _bootstrap_interval(family_of: dict[str, str], hit: set[str]) -> tuple[float, float]:
+    from joinedup.fairness.intervals import FamilyBootstrap, percentile_interval
+
+    boot = FamilyBootstrap(family_of, replicates=2000, seed=7)
+    interval = percentile_interval(boot.totals(hit) / boot.totals(family_of))
+    assert interval is not None
+    return interval
+
+
+def test_the_family_bootstrap_agrees_with_wilson_when_every_child_is_their_own_family() -> None:
+    children = {f"c{i}": f"f{i}" for i in range(1000)}
+    hit = {f"c{i}" for i in range(100)}  # 10%
+    low, high = _bootstrap_interval(children, hit)
+    wilson_low, wilson_high = wilson(100, 1000)
+    assert low == pytest.approx(wilson_low, abs=0.006) and high == pytest.approx(wilson_high, abs=0.006)
+
+
+def test_the_family_bootstrap_widens_the_interval_when_brothers_and_sisters_share_their_alerts() -> None:
+    """Families of four whose children are alerted together: 1,000 children carry the
+    information of 250 families, so the interval is about twice as wide (the square root of
+    the design effect, 4) as when children are counted as independent."""
+    children = {f"c{i}": f"f{i // 4}" for i in range(1000)}
+    hit = {f"c{i}" for i in range(100)}  # 25 whole families
+    low, high = _bootstrap_interval(children, hit)
+    wilson_low, wilson_high = wilson(100, 1000)
+    assert low < 0.1 < high
+    assert 1.6 < (high - low) / (wilson_high - wilson_low) < 2.4

@@ -68,10 +68,19 @@ def print_report(report: FairnessReport) -> None:
     for d in judged:
         ratio = f"{d.ratio:.2f}x" if d.ratio is not None else "only in one group"
         interval = f" (95% CI {d.ratio_low:.2f}–{d.ratio_high:.2f})" if d.ratio_low is not None else ""
+        if d.family_ratio_low is not None and d.family_ratio_high is not None:
+            interval += f" [families resampled {d.family_ratio_low:.2f}–{d.family_ratio_high:.2f}]"
         verdict = "CLEAR" if d.clear_corrected else "95% only" if d.clear else "within chance"
         out.print(
             f"  [{verdict}] {d.rule} — {d.dimension}: {d.higher_group} vs {d.lower_group} {ratio}{interval}, "
             f"{d.higher_false_alarms} vs {d.lower_false_alarms} false alarms; driven by {describe(d.drivers)}",
+            markup=False,
+        )
+    if report.family_replicates:
+        kept = sum(1 for d in judged if d.clear_with_families)
+        out.print(
+            f"  ({kept} of these {len(judged)} still clear 1 when whole families are resampled: "
+            f"{report.families:,} families, {report.family_replicates} replicates)",
             markup=False,
         )
     if chance:

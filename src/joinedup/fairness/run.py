@@ -8,7 +8,7 @@ evaluations of one database describe the same alerts and their recall figures ag
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,16 @@ from sqlalchemy import Engine, func, select
 
 from joinedup.fairness.drivers import explain
 from joinedup.fairness.groups import child_groups
+from joinedup.fairness.intervals import FamilyBootstrap
 from joinedup.fairness.outcomes import ChildOutcome, Evidence, build_outcomes
-from joinedup.fairness.table import FairnessReport, fairness_rows, widest_gaps
+from joinedup.fairness.table import FairnessReport, fairness_rows, family_intervals, widest_gaps
 from joinedup.fairness.trend import deprivation_trends
 from joinedup.rules.loader import load_library
 from joinedup.storage.tables_identity import SubjectLink
 from joinedup.storage.tables_records import Record
 
 Say = Callable[[str], None]
+FAMILY_REPLICATES = 500
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -71,6 +73,7 @@ class Measured:
     outcomes: dict[str, ChildOutcome]
     groups: dict[str, dict[str, str]]
     rules: list[str]
+    families: dict[str, str] = field(default_factory=dict)  # true child -> family, for the family bootstrap
 
 
 def measure(
@@ -93,12 +96,17 @@ def measure(
     firings, _judged = replay(engine, rules=rules, on_progress=on_progress)
     to_true = _predicted_to_true(engine, truth_subjects)
     outcomes = build_outcomes(groups, incidents, firings, to_true, record_kinds(engine))
-    return Measured(outcomes, groups, [r.id for r in rules])
+    families = {p["person_id"]: p["family_id"] for p in persons if p.get("kind") == "child" and p.get("family_id")}
+    return Measured(outcomes, groups, [r.id for r in rules], families)
 
 
-def report_from(measured: Measured, *, links: str) -> FairnessReport:
+def report_from(measured: Measured, *, links: str, replicates: int = FAMILY_REPLICATES) -> FairnessReport:
     rows = fairness_rows(measured.outcomes, measured.groups, measured.rules)
     gaps = widest_gaps(rows)
+    families = {c: f for c, f in measured.families.items() if c in measured.outcomes}
+    if families and replicates:
+        boot = FamilyBootstrap(families, replicates=replicates)
+        rows, gaps = family_intervals(rows, gaps, measured.outcomes, measured.groups, boot)
     for gap in gaps:
         gap.drivers.extend(explain(gap, measured.outcomes, measured.groups))
     return FairnessReport(
@@ -108,6 +116,8 @@ def report_from(measured: Measured, *, links: str) -> FairnessReport:
         rows=rows,
         disparities=gaps,
         trends=deprivation_trends(rows),
+        families=len(set(families.values())) if families and replicates else 0,
+        family_replicates=replicates if families else 0,
     )
 
 

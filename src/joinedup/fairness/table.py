@@ -18,12 +18,14 @@ correction for every pair of groups and every rule tested (``clear_corrected``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
+
 from joinedup.fairness.groups import DIMENSIONS
-from joinedup.fairness.intervals import ratio_interval, wilson
+from joinedup.fairness.intervals import FamilyBootstrap, percentile_interval, ratio_interval, wilson
 from joinedup.fairness.outcomes import ANY_RULE, ChildOutcome
 
 THRESHOLD = 1.25
@@ -41,6 +43,12 @@ class Rate:
     ratio_to_overall: float | None = None
     ratio_low: float | None = None
     ratio_high: float | None = None
+    # the same intervals with whole families resampled (intervals.FamilyBootstrap); None when
+    # the run had no families to resample or the figure has no interval worth quoting
+    family_low: float | None = None
+    family_high: float | None = None
+    family_ratio_low: float | None = None
+    family_ratio_high: float | None = None
 
     @classmethod
     def of(cls, hits: int, n: int, overall: Rate | None = None) -> Rate:
@@ -95,6 +103,10 @@ class Disparity:
     # with ~20 rules and 10 pairs per dimension, some gaps clear 95% by chance alone.
     clear_corrected: bool = False
     drivers: list[dict[str, Any]] = field(default_factory=list)
+    # The gap's interval with whole families resampled, and whether it still clears 1.
+    family_ratio_low: float | None = None
+    family_ratio_high: float | None = None
+    clear_with_families: bool | None = None
 
 
 @dataclass
@@ -106,6 +118,8 @@ class FairnessReport:
     disparities: list[Disparity]
     threshold: float = THRESHOLD
     trends: list[Any] = field(default_factory=list)  # fairness.trend.Trend, per rule
+    families: int = 0  # resampled by the family bootstrap (0: not run)
+    family_replicates: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +127,8 @@ class FairnessReport:
             "harmed_children": self.harmed_children,
             "links": self.links,
             "threshold": self.threshold,
+            "families": self.families,
+            "family_replicates": self.family_replicates,
             "min_false_alarms": MIN_FALSE_ALARMS,
             "rows": [asdict(r) for r in self.rows],
             "disparities": [asdict(d) for d in self.disparities],
@@ -213,3 +229,83 @@ def widest_gaps(rows: Sequence[Rates]) -> list[Disparity]:
             )
         )
     return found
+
+
+MEASURES = ("alert_rate", "false_alarm_rate", "alerted_in_time")
+
+
+def family_intervals(
+    rows: Sequence[Rates],
+    gaps: Sequence[Disparity],
+    outcomes: Mapping[str, ChildOutcome],
+    groups: Mapping[str, Mapping[str, str]],
+    boot: FamilyBootstrap,
+) -> tuple[list[Rates], list[Disparity]]:
+    """Every rate, ratio and gap again with whole families resampled (``FamilyBootstrap``)."""
+    members: dict[tuple[str, str], set[str]] = {("overall", OVERALL): set(outcomes)}
+    for child in outcomes:
+        for dimension, group in groups.get(child, {}).items():
+            members.setdefault((dimension, group), set()).add(child)
+    sizes: dict[tuple[str, str, str], np.ndarray] = {}
+    for key, kids in members.items():
+        sizes[(*key, "alert_rate")] = boot.totals(kids)
+        sizes[(*key, "false_alarm_rate")] = boot.totals(k for k in kids if not outcomes[k].harmed)
+        sizes[(*key, "alerted_in_time")] = boot.totals(k for k in kids if outcomes[k].harmed)
+    alerted = [c for c, o in outcomes.items() if o.hits]
+    rates: dict[tuple[str, str, str, str], np.ndarray] = {}
+    done: list[Rates] = []
+    for row in rows:  # each rule's overall row comes first
+        kids = members.get((row.dimension, row.group), set())
+        hit = [c for c in alerted if c in kids and outcomes[c].alerted(row.rule)]
+        hits = {
+            "alert_rate": boot.totals(hit),
+            "false_alarm_rate": boot.totals(c for c in hit if not outcomes[c].harmed),
+            "alerted_in_time": boot.totals(c for c in hit if outcomes[c].in_time(row.rule)),
+        }
+        changes: dict[str, Rate] = {}
+        for measure in MEASURES:
+            n = sizes.get((row.dimension, row.group, measure))
+            rate: Rate = getattr(row, measure)
+            if n is None or not rate.n:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                samples = hits[measure] / n
+            rates[(row.rule, row.dimension, row.group, measure)] = samples
+            interval = percentile_interval(samples)
+            ratio = None
+            whole = rates.get((row.rule, "overall", OVERALL, measure))
+            if row.dimension != "overall" and whole is not None:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = percentile_interval(samples / whole)
+            changes[measure] = replace(
+                rate,
+                family_low=interval[0] if interval else None,
+                family_high=interval[1] if interval else None,
+                family_ratio_low=ratio[0] if ratio else None,
+                family_ratio_high=ratio[1] if ratio else None,
+            )
+        done.append(
+            replace(
+                row,
+                alert_rate=changes.get("alert_rate", row.alert_rate),
+                false_alarm_rate=changes.get("false_alarm_rate", row.false_alarm_rate),
+                alerted_in_time=changes.get("alerted_in_time", row.alerted_in_time),
+            )
+        )
+    widened: list[Disparity] = []
+    for gap in gaps:
+        high = rates.get((gap.rule, gap.dimension, gap.higher_group, "false_alarm_rate"))
+        low = rates.get((gap.rule, gap.dimension, gap.lower_group, "false_alarm_rate"))
+        interval = None
+        if high is not None and low is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                interval = percentile_interval(high / low)
+        widened.append(
+            replace(
+                gap,
+                family_ratio_low=interval[0] if interval else None,
+                family_ratio_high=interval[1] if interval else None,
+                clear_with_families=(interval[0] > 1.0) if interval else None,
+            )
+        )
+    return done, widened
