@@ -300,3 +300,40 @@ def test_only_the_deciding_role_decides_and_people_without_a_view_cannot_contest
         _id, token = issue_token(conn, "sw.one", scope="read")
     headers = {"Authorization": f"Bearer {token}"}
     assert app_for(None).post("/api/v1/contests", json=body, headers=headers).status_code == 403
+
+
+def test_the_contest_form_says_what_is_missing_and_the_list_shows_each_contest(
+    app_for: Callable[..., TestClient], make_user: Callable[..., Any], amelia: dict[str, Any], page: Any
+) -> None:
+    social_worker = app_for(make_user("sw.one", "social_worker", **SERVICES))
+    person = amelia["person_id"]
+    query = f"agency=school&source_record_id=S-1&person={person}&back=/children/{person}"
+    form = social_worker.get(f"/contests/new?{query}")
+    page(form.text)
+    assert 'name="subject_index" value="0"' in form.text  # the child is the record's first subject
+    assert 'value="link"' in form.text and 'value="record"' in form.text
+    assert social_worker.get("/contests/new?agency=school&source_record_id=S-9").status_code == 404
+    empty = social_worker.post(
+        "/contests/new",
+        data={
+            "csrf_token": social_worker.csrf,  # type: ignore[attr-defined]
+            "agency": "school",
+            "source_record_id": "S-1",
+            "subject_index": "0",
+            "kind": "link",
+            "reason": "",
+            "on_behalf_of": "professional",
+        },
+    )
+    assert empty.status_code == 400
+    page(empty.text)
+    assert "There is a problem" in empty.text and "Enter what is wrong, and what is right" in empty.text
+    forged = social_worker.post("/contests/new", data={"csrf_token": "wrong", "kind": "alert", "alert_id": "1"})
+    assert forged.status_code == 403
+    cid = _raise_on_the_page(
+        social_worker, "agency=school&source_record_id=S-1&subject_index=0", "Wrong school", "record"
+    )
+    listing = social_worker.get("/contests")
+    page(listing.text)
+    assert f'href="/contests/{cid}"' in listing.text and "school/S-1" in listing.text
+    assert f'href="/contests/{cid}"' not in social_worker.get("/contests?status=upheld").text
