@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from joinedup.identity.decide import Outcome, decide, node_from
+from joinedup.identity.decide import Outcome, collection_paused, decide, node_from
 from joinedup.identity.frame import build_frame, build_rows, comparable, family_block, signature
 from joinedup.identity.matcher import SCORE_FLOOR, quick_enough, score
 from joinedup.identity.model import BLOCKING_COLUMNS, TrainedModel
@@ -112,6 +112,7 @@ def _link_batch(engine: Engine, rows: list[dict[str, Any]]) -> int:
     return len(subjects)
 
 
+@collection_paused()
 def match(
     subjects: list[StandardSubject],
     profiles: list[dict[str, Any]],
