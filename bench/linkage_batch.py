@@ -28,14 +28,20 @@ def run_method(method: str, truth: Path, limit: int | None) -> dict[str, object]
     subjects, true_of, twins = synth_subjects(truth)
     if limit:
         subjects = subjects[:limit]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if method == "ours":
         clusters = link_subjects(subjects)
     else:
         clusters = {int(k): v for k, v in plain_splink(plain_frame(subjects)).clusters.items()}
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     scores = score_clusters(clusters, {s.record_subject_id: true_of[s.record_subject_id] for s in subjects}, twins)
-    return {"method": method, "subjects": len(subjects), "seconds": round(seconds, 1), **scores.as_dict()}
+    return {
+        "method": method,
+        "subjects": len(subjects),
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 1),  # all threads (DuckDB uses both cores)
+        **scores.as_dict(),
+    }
 
 
 def measure(method: str, truth: Path, limit: int | None) -> dict[str, object]:
@@ -51,6 +57,9 @@ def measure(method: str, truth: Path, limit: int | None) -> dict[str, object]:
         raise SystemExit(f"{method} failed (status {status})")
     result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     result["peak_memory_gb"] = round(usage.ru_maxrss / 1024 / 1024, 2)  # ru_maxrss is in KiB on Linux
+    # CPU seconds of the whole child (reading and standardising included): steadier than wall
+    # time on a shared machine, where another job's load stretches the wall clock.
+    result["cpu_seconds_process"] = round(usage.ru_utime + usage.ru_stime, 1)
     return result
 
 
@@ -63,16 +72,20 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_method(args.child, args.truth, args.limit)))
         return
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
     results = {m: measure(m, args.truth, args.limit) for m in ("ours", "plain")}
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     for r in results.values():
         print(
-            f"{r['method']:>5}: {r['subjects']} subjects in {r['seconds']} s, peak {r['peak_memory_gb']} GB; "
+            f"{r['method']:>5}: {r['subjects']} subjects in {r['seconds']} s (CPU {r['cpu_seconds']} s), "
+            f"peak {r['peak_memory_gb']} GB; "
             f"precision {r['precision']:.4f} recall {r['recall']:.4f} F1 {r['f1']:.4f} "
             f"false merges {r['false_merges']} twin merges {r['twin_merges']}"
         )
     ours, plain = results["ours"], results["plain"]
     print(
         f"ratio ours/plain: time {float(ours['seconds']) / float(plain['seconds']):.2f}x, "  # type: ignore[arg-type]
+        f"CPU {float(ours['cpu_seconds']) / float(plain['cpu_seconds']):.2f}x, "  # type: ignore[arg-type]
         f"memory {float(ours['peak_memory_gb']) / float(plain['peak_memory_gb']):.2f}x"  # type: ignore[arg-type]
     )
     print(json.dumps(results))

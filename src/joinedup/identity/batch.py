@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from joinedup.identity.decide import Outcome
+from joinedup.identity.decide import Outcome, collection_paused
 from joinedup.identity.frame import comparable, signature
 from joinedup.identity.link import Scorer, explanation, match
 from joinedup.identity.models_store import active_model
@@ -57,6 +57,7 @@ def _scorer(name: str) -> Scorer | None:
     raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")
 
 
+@collection_paused()  # millions of live objects: see decide.collection_paused
 def relink_all(engine: Engine, *, scoring_engine: str = "duckdb", on_progress: Progress | None = None) -> RelinkReport:
     """Re-link every stored subject, scoring with Splink on ``scoring_engine`` (``duckdb`` or
     ``spark``); returns what happened. Decisions and clustering are the same code either way."""
