@@ -377,3 +377,17 @@ def test_rule_stands_down_while_the_child_is_on_a_plan_and_not_after_a_referral_
     assert evaluate(RULES[rule_id], facts(on_plan, **kwargs)) is None
     long_ago = [(-100, "referral_to_social_care", "childrens_social_care", "c"), *story]
     assert evaluate(RULES[rule_id], facts(long_ago, **kwargs)) is not None
+
+
+@pytest.mark.parametrize("rule_id", GUARDED)
+def test_rule_fires_again_once_the_recent_referral_was_closed(rule_id: str) -> None:
+    story, kwargs, _, _ = CASES[rule_id]
+    firing = evaluate(RULES[rule_id], facts(story, **kwargs))
+    assert firing is not None
+    day = (firing.first_on - START).days
+    closed = [
+        *story,
+        (day - 5, "referral_to_social_care", "childrens_social_care", "c"),
+        (day - 2, "referral_no_further_action", "childrens_social_care", "c"),
+    ]
+    assert evaluate(RULES[rule_id], facts(closed, **kwargs)) is not None
