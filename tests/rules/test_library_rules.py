@@ -388,6 +388,7 @@ def test_rule_fires_again_once_the_recent_referral_was_closed(rule_id: str) -> N
     closed = [
         *story,
         (day - 5, "referral_to_social_care", "childrens_social_care", "c"),
-        (day - 2, "referral_no_further_action", "childrens_social_care", "c"),
+        (day + 3, "referral_no_further_action", "childrens_social_care", "c"),
     ]
-    assert evaluate(RULES[rule_id], facts(closed, **kwargs)) is not None
+    again = evaluate(RULES[rule_id], facts(closed, **kwargs))
+    assert again is not None and again.first_on == firing.first_on + timedelta(days=3), "fires on the closure"
