@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import jellyfish
 import numpy as np
@@ -44,6 +45,22 @@ def collection_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class PairColumns:
+    """Scored pairs as three parallel arrays (uid, uid, probability): a batch scores millions of
+    pairs, and a Python tuple for each would cost gigabytes."""
+
+    left: np.ndarray[Any, Any]
+    right: np.ndarray[Any, Any]
+    probability: np.ndarray[Any, Any]
+
+    def __len__(self) -> int:
+        return len(self.probability)
+
+
+Pairs = Iterable[tuple[str, str, float]] | PairColumns
 
 
 @dataclass(frozen=True)
@@ -193,7 +210,7 @@ class _Cluster:
 def decide(
     pending: Iterable[Node],
     profiles: Iterable[Node],
-    pairs: Iterable[tuple[str, str, float]],
+    pairs: Pairs,
     limits: Thresholds | None = None,
 ) -> dict[str, Outcome]:
     """An outcome for every pending subject, from the scored ``(uid_l, uid_r, probability)``."""
@@ -274,20 +291,25 @@ def decide(
     return outcomes
 
 
-def _ordered_edges(
-    nodes: list[Node], pairs: Iterable[tuple[str, str, float]], review: float
-) -> Iterable[tuple[int, int, float, bool]]:
+def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[tuple[int, int, float, bool]]:
     """The pairs worth considering as ``(node position, node position, probability, trusted)``:
     trusted-id agreement first (it settles a match), then by falling probability, ties broken
     by the pair's ids so the same pairs give the same decisions whatever order the scorer
     returned them in. A pair below the review band with no trusted id can change nothing (it
     neither joins nor goes to review) and is dropped. Vectorised: a batch has millions of pairs."""
-    listed = pairs if isinstance(pairs, list) else list(pairs)
-    if not listed:
+    if not isinstance(pairs, PairColumns):
+        listed = pairs if isinstance(pairs, list) else list(pairs)
+        if not listed:
+            return []
+        columns = list(zip(*listed, strict=True))
+        pairs = PairColumns(
+            np.array(columns[0], dtype=object), np.array(columns[1], dtype=object), np.array(columns[2])
+        )
+    left, right, probability = pairs.left, pairs.right, pairs.probability
+    if not len(probability):
         return []
-    left, right, probability = zip(*listed, strict=True)
     uids = pd.Index([n.uid for n in nodes])
-    ia, ib = uids.get_indexer(list(left)), uids.get_indexer(list(right))
+    ia, ib = uids.get_indexer(left), uids.get_indexer(right)
     p = np.asarray(probability, dtype=np.float64)
     known = (ia >= 0) & (ib >= 0)
     ia, ib, p = ia[known], ib[known], p[known]

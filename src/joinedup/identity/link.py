@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from joinedup.identity.decide import Outcome, collection_paused, decide, node_from
+from joinedup.identity.decide import Outcome, PairColumns, Pairs, collection_paused, decide, node_from
 from joinedup.identity.frame import build_frame, build_rows, comparable, family_block, signature
 from joinedup.identity.matcher import SCORE_FLOOR, quick_enough, score
 from joinedup.identity.model import BLOCKING_COLUMNS, TrainedModel
@@ -138,6 +139,7 @@ def match(
     index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
     rows_of: Callable[[set[str]], dict[str, dict[str, Any]]]
     found: list[dict[str, Any]] | None = None
+    pairs: Pairs
     new: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
     if scorer is None and quick_enough(len(subjects), len(index_rows)):
@@ -157,7 +159,12 @@ def match(
         pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
         index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
         scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
-        pairs = list(zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True))
+        pairs = PairColumns(
+            scored["unique_id_l"].to_numpy(dtype=object),
+            scored["unique_id_r"].to_numpy(dtype=object),
+            scored["match_probability"].to_numpy(dtype=np.float64),
+        )
+        del scored
 
         def rows_of(uids: set[str]) -> dict[str, dict[str, Any]]:
             return _frame_rows(uids, pending_frame, index_frame)
@@ -207,10 +214,8 @@ HOUSEHOLD_FLOOR = 0.2
 HOUSEHOLD_BAYES_FACTOR = 2.0**10
 
 
-def household_boost(
-    subjects: list[StandardSubject], pairs: list[tuple[str, str, float]], outcomes: dict[str, Outcome]
-) -> list[tuple[str, str, float]]:
-    """``pairs`` with the probability of pairs sharing a co-subject raised; the same list when
+def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dict[str, Outcome]) -> Pairs:
+    """``pairs`` with the probability of pairs sharing a co-subject raised; the same object when
     none does. Co-subjects are read from a first pass of decisions over the batch."""
     by_record: dict[int, list[str]] = {}
     for s in subjects:
@@ -222,18 +227,34 @@ def household_boost(
     def co_clusters(uid: str) -> set[str]:
         return {outcomes[v].cluster for v in by_record[record_of[uid]] if v != uid}
 
-    changed = False
-    result = []
-    for a, b, p in pairs:
-        if (
-            HOUSEHOLD_FLOOR <= p < 0.999
-            and a in outcomes
+    def shares_household(a: str, b: str) -> bool:
+        return (
+            a in outcomes
             and b in outcomes
             and outcomes[a].cluster != outcomes[b].cluster
-            and co_clusters(a) & co_clusters(b)
-        ):
-            odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
-            result.append((a, b, odds / (1.0 + odds)))
+            and bool(co_clusters(a) & co_clusters(b))
+        )
+
+    def boosted(p: float) -> float:
+        odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
+        return odds / (1.0 + odds)
+
+    if isinstance(pairs, PairColumns):
+        probability = pairs.probability
+        raised: np.ndarray[Any, Any] | None = None
+        # Only pairs in the band can be raised; the test runs on those alone.
+        for k in np.flatnonzero((probability >= HOUSEHOLD_FLOOR) & (probability < 0.999)).tolist():
+            if shares_household(pairs.left[k], pairs.right[k]):
+                if raised is None:
+                    raised = probability.copy()
+                raised[k] = boosted(float(probability[k]))
+        return pairs if raised is None else PairColumns(pairs.left, pairs.right, raised)
+    listed = list(pairs)
+    changed = False
+    result = []
+    for a, b, p in listed:
+        if HOUSEHOLD_FLOOR <= p < 0.999 and shares_household(a, b):
+            result.append((a, b, boosted(p)))
             changed = True
         else:
             result.append((a, b, p))
