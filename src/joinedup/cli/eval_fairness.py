@@ -78,9 +78,11 @@ def print_report(report: FairnessReport) -> None:
         )
     if report.family_replicates:
         kept = sum(1 for d in judged if d.clear_with_families)
+        unknown = sum(1 for d in judged if d.clear_with_families is None)
         out.print(
-            f"  ({kept} of these {len(judged)} still clear 1 when whole families are resampled: "
-            f"{report.families:,} families, {report.family_replicates} replicates)",
+            f"  ({kept} of these {len(judged)} still clear 1 when whole families are resampled"
+            + (f", {unknown} without a ratio to resample" if unknown else "")
+            + f": {report.families:,} families, {report.family_replicates} replicates)",
             markup=False,
         )
     if chance:
