@@ -323,7 +323,15 @@ def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[t
     rank[uids.argsort()] = np.arange(len(uids))
     lo, hi = np.minimum(rank[ia], rank[ib]), np.maximum(rank[ia], rank[ib])
     order = np.lexsort((hi, lo, -p, ~trusted))
-    return zip(ia[order].tolist(), ib[order].tolist(), p[order].tolist(), trusted[order].tolist(), strict=True)
+    ia, ib, p, trusted = ia[order], ib[order], p[order], trusted[order]
+    return _in_chunks(ia, ib, p, trusted)
+
+
+def _in_chunks(*columns: np.ndarray[Any, Any], size: int = 100_000) -> Iterator[tuple[Any, ...]]:
+    """Rows of parallel arrays as Python values, converted a chunk at a time: a list of Python
+    numbers for every one of millions of edges would double the batch's memory."""
+    for start in range(0, len(columns[0]), size):
+        yield from zip(*(column[start : start + size].tolist() for column in columns), strict=True)
 
 
 def _conflicting(a: set[str], b: set[str]) -> bool:
