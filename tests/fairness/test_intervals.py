@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from joinedup.fairness import ratio_interval, wilson
@@ -55,3 +57,44 @@ def test_the_family_bootstrap_widens_the_interval_when_brothers_and_sisters_shar
     wilson_low, wilson_high = wilson(100, 1000)
     assert low < 0.1 < high
     assert 1.6 < (high - low) / (wilson_high - wilson_low) < 2.4
+
+
+def _trend_z(family_size: int) -> tuple[float, float]:
+    """A rule whose false alarms rise across the deprivation quintiles (12, 16, 20, 24, 28 of
+    400 children each), alerts shared by every child of a family; (z, z with families)."""
+    from datetime import date
+
+    from joinedup.fairness.groups import QUINTILES
+    from joinedup.fairness.intervals import FamilyBootstrap
+    from joinedup.fairness.outcomes import ChildOutcome, RuleHit
+    from joinedup.fairness.table import fairness_rows, family_intervals
+    from joinedup.fairness.trend import deprivation_trends, family_trends
+
+    outcomes: dict[str, ChildOutcome] = {}
+    groups: dict[str, dict[str, str]] = {}
+    family_of: dict[str, str] = {}
+    for q, (quintile, alerted) in enumerate(zip(reversed(QUINTILES), (12, 16, 20, 24, 28), strict=True)):
+        for i in range(400):
+            child = f"q{q}c{i}"
+            hit = {"r": RuleHit(date(2024, 1, 1), ())} if i < alerted else {}
+            outcomes[child] = ChildOutcome(None, hit)
+            groups[child] = {"deprivation_quintile": quintile}
+            family_of[child] = f"q{q}f{i // family_size}"
+    rows = fairness_rows(outcomes, groups, ["r"])
+    trends = deprivation_trends(rows)
+    kept: dict[tuple[str, str, str], Any] = {}
+    boot = FamilyBootstrap(family_of, replicates=2000, seed=3)
+    rows, _gaps = family_intervals(rows, [], outcomes, groups, boot, keep=kept)
+    (trend,) = [t for t in family_trends(trends, rows, kept) if t.rule == "r"]
+    assert trend.z is not None and trend.z_families is not None
+    return trend.z, trend.z_families
+
+
+def test_the_trend_test_with_families_resampled_matches_when_families_are_single_children() -> None:
+    z, z_families = _trend_z(1)
+    assert z > 2.5 and z_families == pytest.approx(z, rel=0.12)
+
+
+def test_the_trend_test_with_families_resampled_halves_z_when_four_children_share_every_alert() -> None:
+    z, z_families = _trend_z(4)
+    assert z_families / z == pytest.approx(0.5, abs=0.1)  # the design effect 4: z over its square root

@@ -96,7 +96,10 @@ def print_report(report: FairnessReport) -> None:
     for t in sorted(report.trends, key=lambda t: -(t.z or 0.0)):
         if t.z is not None:
             verdict = "CLEAR" if t.clear_corrected else ("95% only" if t.p is not None and t.p < 0.05 else "")
-            out.print(f"  {t.rule:<44} z={t.z:+.2f} p={t.p:.4f} {verdict}", markup=False)
+            families = ""
+            if t.z_families is not None:
+                families = f"  families resampled z={t.z_families:+.2f}" + (" CLEAR" if t.clear_with_families else "")
+            out.print(f"  {t.rule:<44} z={t.z:+.2f} p={t.p:.4f} {verdict:<9}{families}", markup=False)
 
 
 def eval_fairness(

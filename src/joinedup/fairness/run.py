@@ -21,7 +21,7 @@ from joinedup.fairness.groups import child_groups
 from joinedup.fairness.intervals import FamilyBootstrap
 from joinedup.fairness.outcomes import ChildOutcome, Evidence, build_outcomes
 from joinedup.fairness.table import FairnessReport, fairness_rows, family_intervals, widest_gaps
-from joinedup.fairness.trend import deprivation_trends
+from joinedup.fairness.trend import deprivation_trends, family_trends
 from joinedup.rules.loader import load_library
 from joinedup.storage.tables_identity import SubjectLink
 from joinedup.storage.tables_records import Record
@@ -103,10 +103,13 @@ def measure(
 def report_from(measured: Measured, *, links: str, replicates: int = FAMILY_REPLICATES) -> FairnessReport:
     rows = fairness_rows(measured.outcomes, measured.groups, measured.rules)
     gaps = widest_gaps(rows)
+    trends = deprivation_trends(rows)
     families = {c: f for c, f in measured.families.items() if c in measured.outcomes}
     if families and replicates:
         boot = FamilyBootstrap(families, replicates=replicates)
-        rows, gaps = family_intervals(rows, gaps, measured.outcomes, measured.groups, boot)
+        kept: dict[tuple[str, str, str], Any] = {}
+        rows, gaps = family_intervals(rows, gaps, measured.outcomes, measured.groups, boot, keep=kept)
+        trends = family_trends(trends, rows, kept)
     for gap in gaps:
         gap.drivers.extend(explain(gap, measured.outcomes, measured.groups))
     return FairnessReport(
@@ -115,7 +118,7 @@ def report_from(measured: Measured, *, links: str, replicates: int = FAMILY_REPL
         links=links,
         rows=rows,
         disparities=gaps,
-        trends=deprivation_trends(rows),
+        trends=trends,
         families=len(set(families.values())) if families and replicates else 0,
         family_replicates=replicates if families else 0,
     )

@@ -240,8 +240,11 @@ def family_intervals(
     outcomes: Mapping[str, ChildOutcome],
     groups: Mapping[str, Mapping[str, str]],
     boot: FamilyBootstrap,
+    keep: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[list[Rates], list[Disparity]]:
-    """Every rate, ratio and gap again with whole families resampled (``FamilyBootstrap``)."""
+    """Every rate, ratio and gap again with whole families resampled (``FamilyBootstrap``).
+    ``keep``, when given, receives each row's replicate false alarms and unharmed children,
+    keyed (rule, dimension, group), for the trend test (``trend.family_trends``)."""
     members: dict[tuple[str, str], set[str]] = {("overall", OVERALL): set(outcomes)}
     for child in outcomes:
         for dimension, group in groups.get(child, {}).items():
@@ -262,6 +265,9 @@ def family_intervals(
             "false_alarm_rate": boot.totals(c for c in hit if not outcomes[c].harmed),
             "alerted_in_time": boot.totals(c for c in hit if outcomes[c].in_time(row.rule)),
         }
+        n_unharmed = sizes.get((row.dimension, row.group, "false_alarm_rate"))
+        if keep is not None and n_unharmed is not None:
+            keep[(row.rule, row.dimension, row.group)] = (hits["false_alarm_rate"], n_unharmed)
         changes: dict[str, Rate] = {}
         for measure in MEASURES:
             n = sizes.get((row.dimension, row.group, measure))
