@@ -86,3 +86,59 @@ def test_every_page_passes_axe_for_the_people_who_use_it(
     admin.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users").click()
     expect(admin.page.get_by_text("dpo.one")).to_be_visible()
     admin.check("users")
+
+
+def test_the_learning_library_passes_axe_for_a_manager(
+    engine: Engine, user: Callable[..., str], visit: Callable[[], Any]
+) -> None:
+    """The library list, a review with its themes and evidence, a manager adding a theme, the
+    themes-by-year chart, one theme, search with highlights, and the rules with their learning."""
+    from joinedup.learning import demo, library
+
+    files = {path.name: path for path in demo.example_files()}
+    reviews = [
+        library.add_review_file(engine, files[name], added_by="test") for name in ("child-q.json", "daniel-pelka.json")
+    ]
+    for review in reviews:
+        library.tag_review(engine, review.id)  # the real tagger: suggested themes with their passages
+    first = library.review_detail(engine, reviews[0].id)
+    user("manager.one", "manager", **FRONT_DOOR)
+
+    manager = visit()
+    manager.sign_in("manager.one")
+    manager.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learning").click()
+    expect(manager.page.get_by_role("heading", name="Case review library", level=1)).to_be_visible()
+    manager.check("learning-library")
+
+    manager.page.get_by_role("link", name=first["title"]).click()
+    expect(manager.page.get_by_role("heading", name=first["title"], level=1)).to_be_visible()
+    manager.check("learning-review")
+    missed = manager.page.get_by_label("Add a theme the tagger missed")
+    added = missed.locator("option").first.inner_text().strip()
+    missed.select_option(label=added)
+    manager.page.get_by_role("button", name="Add theme").click()
+    card = manager.page.locator(".govuk-summary-card", has=manager.page.get_by_role("link", name=added, exact=True))
+    expect(card.get_by_text("Confirmed")).to_be_visible()
+    manager.check("learning-review-theme-added")
+
+    manager.page.get_by_role("link", name="Case review library").click()  # the back link
+    manager.page.get_by_role("navigation", name="Learning library").get_by_role("link", name="Themes by year").click()
+    expect(manager.page.get_by_role("heading", name="Learning themes by year")).to_be_visible()
+    expect(manager.page.locator("svg.joinedup-chart")).to_be_visible()
+    manager.check("learning-themes")
+    manager.page.get_by_role("row").get_by_role("link", name=added, exact=True).click()
+    expect(manager.page.get_by_role("heading", name=added, level=1)).to_be_visible()
+    expect(manager.page.get_by_role("link", name=first["title"])).to_be_visible()
+    manager.check("learning-theme")
+
+    manager.page.get_by_role("link", name="Search within these reviews").click()
+    manager.page.get_by_label("Words or a question").fill("school")
+    manager.page.get_by_role("button", name="Search").click()
+    expect(manager.page.locator("main mark").first).to_be_visible()
+    manager.check("learning-search")
+
+    manager.page.get_by_role("navigation", name="Learning library").get_by_role(
+        "link", name="Rules and learning"
+    ).click()
+    expect(manager.page.get_by_role("heading", name="Rules and the learning behind them")).to_be_visible()
+    manager.check("learning-rules")
