@@ -75,7 +75,7 @@ def thresholds() -> Thresholds:
     return Thresholds(auto_link=float(data["auto_link"]), review=float(data["review"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """What the guards need to know of a pending subject or a stored profile."""
 
@@ -158,14 +158,11 @@ def trusted(a: Node, b: Node) -> bool:
     return bool((a.nhs and a.nhs == b.nhs) or (a.upn and a.upn == b.upn))
 
 
-@dataclass
-class _Cluster:
-    """Members, and what the guards need of them gathered as sets, so two clusters can be
+@dataclass(slots=True)
+class _Summary:
+    """What the guards need of a cluster's members, gathered as sets, so two clusters can be
     checked against each other without comparing every member with every member."""
 
-    members: list[Node] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)  # the members' places in the node list
-    person_id: int | None = None
     records: set[int] = field(default_factory=set)
     nhs: set[str] = field(default_factory=set)
     upn: set[str] = field(default_factory=set)
@@ -174,11 +171,7 @@ class _Cluster:
     givens: set[str] = field(default_factory=set)
     names: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (given, given_all) of named members
 
-    def add(self, node: Node, position: int) -> None:
-        self.members.append(node)
-        self.positions.append(position)
-        if self.person_id is None:
-            self.person_id = node.person_id
+    def add(self, node: Node) -> None:
         if node.record_id is not None:
             self.records.add(node.record_id)
         for values, value in (
@@ -193,11 +186,7 @@ class _Cluster:
             self.givens.add(node.given)
             self.names.add((node.given, node.given_all))
 
-    def absorb(self, other: _Cluster) -> None:
-        self.members.extend(other.members)
-        self.positions.extend(other.positions)
-        if self.person_id is None:
-            self.person_id = other.person_id
+    def update(self, other: _Summary) -> None:
         self.records |= other.records
         self.nhs |= other.nhs
         self.upn |= other.upn
@@ -205,6 +194,41 @@ class _Cluster:
         self.dobs |= other.dobs
         self.givens |= other.givens
         self.names |= other.names
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """Members, and (built the first time a guard needs it) their summary: most subjects of a
+    big batch are never guarded, and seven sets each for a million of them would cost gigabytes."""
+
+    members: list[Node] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # the members' places in the node list
+    person_id: int | None = None
+    built: _Summary | None = None
+
+    def add(self, node: Node, position: int) -> None:
+        self.members.append(node)
+        self.positions.append(position)
+        if self.person_id is None:
+            self.person_id = node.person_id
+        if self.built is not None:
+            self.built.add(node)
+
+    @property
+    def summary(self) -> _Summary:
+        if self.built is None:
+            self.built = _Summary()
+            for member in self.members:
+                self.built.add(member)
+        return self.built
+
+    def absorb(self, other: _Cluster) -> None:
+        self.members.extend(other.members)
+        self.positions.extend(other.positions)
+        if self.person_id is None:
+            self.person_id = other.person_id
+        if self.built is not None:
+            self.built.update(other.summary)
 
 
 def decide(
@@ -339,7 +363,7 @@ def _conflicting(a: set[str], b: set[str]) -> bool:
     return bool(a) and bool(b) and (len(a) > 1 or len(b) > 1 or a != b)
 
 
-def _may_conflict(a: _Cluster, b: _Cluster) -> bool:
+def _may_conflict(a: _Summary, b: _Summary) -> bool:
     """Whether any member of ``a`` and any member of ``b`` fail a hard guard (exactly: ``False``
     means no pair of members does)."""
     return bool(
@@ -357,18 +381,19 @@ def _cluster_guard(a: _Cluster, b: _Cluster, *, ignore_names: bool) -> str | Non
     each newcomer has to resemble one of those names, not all of them at once."""
     if a.person_id is not None and b.person_id is not None:
         return "would merge two existing persons"
-    if _may_conflict(a, b):
+    sa, sb = a.summary, b.summary
+    if _may_conflict(sa, sb):
         # Rare: find the first failing pair, member by member, for the reason a clerk reads.
         for x in a.members:
             for y in b.members:
                 reason = hard_guard(x, y)
                 if reason:
                     return reason
-    if ignore_names or not a.names or not b.names:
+    if ignore_names or not sa.names or not sb.names:
         return None
-    if not a.givens.isdisjoint(b.givens):
+    if not sa.givens.isdisjoint(sb.givens):
         return None  # one given name in common
-    if not any(_names_compatible(x, y) for x in a.names for y in b.names):
+    if not any(_names_compatible(x, y) for x in sa.names for y in sb.names):
         return NAMES_DIFFER
     return None
 
