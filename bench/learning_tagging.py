@@ -11,7 +11,8 @@ Model loading is timed apart (once per process; the web app and CLI keep it load
 machine is shared with other work: the load average and the process CPU seconds are printed
 so figures from a busy machine can be read for what they are.
 
-Run: ``.venv/bin/python bench/learning_tagging.py [--pages 150]``.
+Run: ``.venv/bin/python bench/learning_tagging.py [--pages 150]``; set
+``JOINEDUP_EMBED_PRECISION=float32`` to time the model in full precision.
 """
 
 from __future__ import annotations
@@ -124,7 +125,10 @@ def main() -> None:
     print(f"load-to-tagged, end to end        {total_s:7.1f} s   ({total_cpu:.1f} CPU s)  goal < 30 s")
     print(f"keyword baseline on same passages {baseline_s:7.2f} s   ({len(set().union(*baseline))} themes)")
     print(f"model / baseline                  {total_s / max(baseline_s + read_s, 1e-9):7.1f} x")
-    print(f"themes suggested {themes}; torch threads {__import__('torch').get_num_threads()}")
+    print(
+        f"themes suggested {themes}; torch threads {__import__('torch').get_num_threads()}; "
+        f"precision {embedding.precision()}, batch {embedding.BATCH_SIZE}"
+    )
     print(f"load average {load1:.1f} (1 min) {load5:.1f} (5 min) on {os.cpu_count()} cores: the machine was shared")
 
 

@@ -63,7 +63,8 @@ def test_the_tagger_suggests_themes_with_evidence_from_the_passage_that_shows_th
     assert by_id["neglect"].evidence[0][0] == 1
     assert by_id["education_not_in_school"].evidence[0][0] == 2
     assert "sexual_abuse" not in by_id and "covid_pandemic" not in by_id
-    assert all(0.5 <= s.confidence <= 1.0 for s in result.suggestions), "a suggestion clears the threshold"
+    threshold = tagger.TaggerSettings.load().threshold
+    assert all(threshold <= s.confidence <= 1.0 for s in result.suggestions), "a suggestion clears the threshold"
     assert result.passage_vectors.shape == (3, 384)
 
 
@@ -75,3 +76,57 @@ def test_the_cli_starts_without_importing_torch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cue_matrix_searching_passages_first_finds_what_searching_every_clause_finds() -> None:
+    from joinedup.learning import taxonomy
+
+    passages = [DOMESTIC_ABUSE, NEGLECT, HOME_EDUCATION, "The child was not brought to\nthe clinic (DNA)."]
+    units, owner = tagger._units(passages)
+    fast = tagger._cue_matrix(passages, units, owner)
+    for t, theme_id in enumerate(taxonomy.theme_ids()):
+        pattern = taxonomy.cue_pattern(theme_id)
+        assert [bool(v) for v in fast[:, t]] == [bool(pattern.search(u)) for u in units], theme_id
+    assert fast.sum() > 0
+
+
+def test_the_calibrator_learns_that_stronger_evidence_and_commoner_themes_are_likelier() -> None:
+    import numpy as np
+
+    from joinedup.learning import evaluate as ev
+    from joinedup.learning import taxonomy
+
+    ids = taxonomy.theme_ids()
+
+    def review(strong: set[str]) -> tagger.SentenceScores:
+        similarity = np.full((2, len(ids)), 0.05, dtype=np.float32)
+        for theme_id in strong:
+            similarity[0, ids.index(theme_id)] = 0.9
+        return tagger.SentenceScores([0, 0], similarity, np.zeros_like(similarity), np.zeros((2, 384), np.float32))
+
+    gold = [frozenset({"neglect", "domestic_abuse"}), frozenset({"neglect"}), frozenset({"voice_of_the_child"})] * 3
+    scores = [review(set(g)) for g in gold]
+    settings = ev.fit_calibrator(gold, scores, c=1.0, threshold=0.5)
+    assert settings.evidence_weight > 0 and set(settings.priors) == set(ids)
+    assert settings.priors["neglect"] > settings.priors["voice_of_the_child"] > settings.priors["sexual_abuse"]
+    assert tagger.calibrated(0.9, 0.0, settings) > tagger.calibrated(0.2, 0.0, settings)
+    assert {s.theme_id for s in tagger.decide(review({"neglect"}), settings, 1)} == {"neglect"}
+
+
+def test_the_shipped_settings_have_a_prior_for_every_theme() -> None:
+    from joinedup.learning import taxonomy
+
+    settings = tagger.TaggerSettings.load()
+    assert set(settings.priors) == set(taxonomy.theme_ids())
+    assert 0.0 < settings.threshold < 1.0 and settings.evidence_weight > 0
+
+
+def test_vectors_are_unit_length_float32_at_either_precision() -> None:
+    import numpy as np
+
+    from joinedup.learning import embedding
+
+    vectors = embedding.encode(["The child was not seen alone.", "Bruising on a baby was not explained."])
+    assert vectors.dtype == np.float32 and vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedding.precision() in ("bfloat16", "float32")

@@ -64,8 +64,9 @@ def themes(
         out.print(f"{name:34}{support:>8}{m['precision']:>7.2f}{m['recall']:>7.2f}{m['f1']:>7.2f}{b['f1']:>8.2f}")
     settings = result["settings"]
     out.print(
-        f"\nsettings: threshold {settings['threshold']}, cue bonus {settings['cue_bonus']}, "
-        f"support bonus {settings['support_bonus']} (data/tagger_settings.json)"
+        f"\nsettings: threshold {settings['threshold']} (calibrated probability), cue bonus "
+        f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, prior weight "
+        f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev)"
     )
 
 

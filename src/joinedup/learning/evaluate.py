@@ -13,8 +13,9 @@ of figures are reported so nobody mistakes a tuned figure for a held-out one:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -101,22 +102,68 @@ def predict(scores: Sequence[tagger.SentenceScores], settings: tagger.TaggerSett
 
 
 GRID = {
-    "threshold": [round(0.20 + 0.05 * i, 2) for i in range(16)],
-    "cue_bonus": [0.0, 0.1, 0.2, 0.3, 0.5],
-    "support_bonus": [0.0, 0.05, 0.1],
+    "threshold": [0.3, 0.35, 0.4, 0.45, 0.5],
+    "calibrator_c": [0.1, 1.0, 10.0],
 }
+CUE_BONUS = 0.5
+INNER_FOLDS = 5
+
+
+def theme_priors(gold: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each theme's log-odds of being tagged in these reviews (smoothed, so none is infinite)."""
+    n = len(gold)
+    priors = {}
+    for theme_id in taxonomy.theme_ids():
+        share = (sum(1 for g in gold if theme_id in g) + 0.5) / (n + 1)
+        priors[theme_id] = math.log(share / (1.0 - share))
+    return priors
+
+
+def fit_calibrator(
+    gold: Sequence[frozenset[str]], scores: Sequence[tagger.SentenceScores], c: float, threshold: float
+) -> tagger.TaggerSettings:
+    """The calibrator fitted on these reviews: one row per (review, theme), tagged or not."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    priors = theme_priors(gold)
+    ids = taxonomy.theme_ids()
+    rows, labels = [], []
+    for g, sc in zip(gold, scores, strict=True):
+        evidence = tagger.evidence_scores(sc, CUE_BONUS)
+        for t, theme_id in enumerate(ids):
+            rows.append((tagger.logit(float(evidence[t])), priors[theme_id]))
+            labels.append(int(theme_id in g))
+    model = LogisticRegression(C=c, max_iter=2000).fit(np.asarray(rows), np.asarray(labels))
+    return tagger.TaggerSettings(
+        threshold=threshold,
+        cue_bonus=CUE_BONUS,
+        evidence_weight=float(model.coef_[0][0]),
+        prior_weight=float(model.coef_[0][1]),
+        bias=float(model.intercept_[0]),
+        priors=priors,
+    )
 
 
 def choose_settings(gold: Sequence[frozenset[str]], scores: Sequence[tagger.SentenceScores]) -> tagger.TaggerSettings:
-    """The grid settings with the best micro-F1 on the reviews given (ties: the first)."""
-    best: tuple[float, tagger.TaggerSettings] | None = None
-    for threshold, cue_bonus, support_bonus in product(GRID["threshold"], GRID["cue_bonus"], GRID["support_bonus"]):
-        settings = tagger.TaggerSettings(threshold=threshold, cue_bonus=cue_bonus, support_bonus=support_bonus)
-        f1 = score(gold, predict(scores, settings)).micro_f1
+    """Calibrator regularisation and threshold chosen by inner cross-validation on these reviews only,
+    then the calibrator refitted on all of them (ties: the first in the grid)."""
+    best: tuple[float, float, float] | None = None
+    for c, threshold in product(GRID["calibrator_c"], GRID["threshold"]):
+        predicted: list[set[str]] = [set() for _ in gold]
+        for fold in range(INNER_FOLDS):
+            train = [i for i in range(len(gold)) if i % INNER_FOLDS != fold]
+            held = [i for i in range(len(gold)) if i % INNER_FOLDS == fold]
+            if not held:
+                continue
+            settings = fit_calibrator([gold[i] for i in train], [scores[i] for i in train], c, threshold)
+            for i, found in zip(held, predict([scores[i] for i in held], settings), strict=True):
+                predicted[i] = found
+        f1 = score(gold, predicted).micro_f1
         if best is None or f1 > best[0]:
-            best = (f1, settings)
+            best = (f1, c, threshold)
     assert best is not None
-    return best[1]
+    return fit_calibrator(gold, scores, best[1], best[2])
 
 
 def cross_validated(
@@ -162,9 +209,29 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     return {
         "reviews": len(chosen),
         "split": split,
-        "settings": asdict(shipped),
-        "settings_chosen_on_dev": asdict(on_dev),
+        "settings": shipped.as_json(),
+        "settings_chosen_on_dev": on_dev.as_json(),
         "model": model.as_json(),
         "keyword_baseline": keyword.as_json(),
         "cross_validated": {"folds": 5, "reviews": len(reviews), **cross_validated(reviews, scores).as_json()},
     }
+
+
+def write_settings_from_dev() -> tagger.TaggerSettings:
+    """Choose the settings on the dev split only and write them to ``data/tagger_settings.json``.
+
+    Run from a source checkout: ``python -m joinedup.learning.evaluate``.
+    """
+    from pathlib import Path
+
+    reviews = [r for r in labelled_set() if r.split == "dev"]
+    chosen = choose_settings([r.themes for r in reviews], sentence_scores(reviews))
+    path = Path(__file__).parent / "data" / "tagger_settings.json"
+    path.write_text(json.dumps(chosen.as_json(), indent=2) + "\n", encoding="utf-8")
+    return chosen
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(json.dumps(write_settings_from_dev().as_json()) + "\n")

@@ -1,16 +1,17 @@
 """Suggesting the learning themes of a review, each with a confidence and its evidence.
 
-How a theme is scored, in plain words: every sentence of the review is embedded with the
-bundled model and compared (cosine) with the theme's prototypes: its definition, a few
-exemplar sentences in the way reviews phrase that finding, and its cue phrases. A sentence
-that also contains one of the theme's cue phrases earns ``cue_bonus``. The theme's score is
-its best sentence's score, plus ``support_bonus`` when a second sentence also clears the
-threshold (a finding a review returns to is more surely a theme of it). The theme is
-suggested when the score reaches ``threshold``; the confidence is a logistic of the margin.
-The evidence is the passages holding the best-scoring sentences.
+How a theme is scored, in plain words: every clause of the review is embedded with the
+bundled model and given a probability per theme by a one-vs-rest logistic regression fitted
+on the taxonomy's own texts (each theme's definition and exemplar sentences). A clause that
+also contains one of the theme's cue phrases earns ``cue_bonus``. The theme's evidence score
+is its best clause's score. A second, small logistic regression (the *calibrator*, fitted on
+the labelled training reviews) turns that evidence score and how often the theme is found in
+reviews (its prior) into the probability that a careful reader would tag the theme; the theme
+is suggested when that probability reaches ``threshold``, and the probability is the
+confidence shown. The evidence is the passages holding the best-scoring clauses.
 
-The three numbers live in ``data/tagger_settings.json``; ``joinedup eval themes`` says how
-they were chosen and what they achieve.
+The settings and the calibrator's coefficients live in ``data/tagger_settings.json``;
+``joinedup eval themes`` says how they were chosen and what they achieve.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 MAX_EVIDENCE = 3
 MAX_SENTENCE_WORDS = 60
 MIN_CLAUSE_WORDS = 4
-REGULARISATION = 100.0
+REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/learning.md)
+EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
 # "X; Y"; "X, but Y"), each finding is scored on its own: a sentence's vector is a blend of
 # everything in it, and a blend of three findings resembles none of them well.
@@ -48,17 +50,37 @@ CLAUSE_BREAK = re.compile(
 
 @dataclass(frozen=True)
 class TaggerSettings:
+    """How a theme's evidence becomes a suggestion (``data/tagger_settings.json``).
+
+    ``threshold`` is the calibrated probability at which a theme is suggested. The calibrator
+    is ``sigmoid(evidence_weight * logit(best clause score) + prior_weight * prior + bias)``,
+    where ``prior`` is the theme's log-odds of being tagged in the training reviews.
+    """
+
     threshold: float = 0.5
-    cue_bonus: float = 0.15
-    support_bonus: float = 0.02
-    scale: float = 0.05
+    cue_bonus: float = 0.5
+    evidence_weight: float = 1.0
+    prior_weight: float = 0.0
+    bias: float = 0.0
+    priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
 
     @classmethod
     def load(cls) -> TaggerSettings:
         raw = json.loads(
             resources.files("joinedup.learning").joinpath("data", "tagger_settings.json").read_text("utf-8")
         )
-        return cls(**{k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__})
+        numbers = {k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__ and k != "priors"}
+        return cls(**numbers, priors={k: float(v) for k, v in raw.get("priors", {}).items()})
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "threshold": self.threshold,
+            "cue_bonus": self.cue_bonus,
+            "evidence_weight": round(self.evidence_weight, 4),
+            "prior_weight": round(self.prior_weight, 4),
+            "bias": round(self.bias, 4),
+            "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
+        }
 
 
 @dataclass(frozen=True)
@@ -132,7 +154,7 @@ def _classifier() -> tuple[np.ndarray, np.ndarray]:
 def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
     import hashlib
 
-    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, *texts]).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, embedding.precision(), *texts]).encode()).hexdigest()[:16]
     folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
     return folder / f"{kind}-{key}{suffix}"
 
@@ -203,20 +225,55 @@ def sentence_scores(passages: list[str]) -> SentenceScores:
 
     units, owner = _units(passages)
     vectors = embedding.encode(units)
-    ids = taxonomy.theme_ids()
     weights, biases = _classifier()
     best = np.asarray(1.0 / (1.0 + np.exp(-(vectors @ weights.T + biases))), dtype=np.float32)
-    cue = np.zeros_like(best)
+    return SentenceScores(owner, best, _cue_matrix(passages, units, owner), vectors)
+
+
+def _cue_matrix(passages: list[str], units: list[str], owner: list[int]) -> np.ndarray:
+    """1.0 where a unit holds one of a theme's cue phrases (units x themes).
+
+    A unit is its passage's words in order, so a unit can only match where its passage does:
+    the passage is searched first, and only a matching passage's units are searched again.
+    """
+    import numpy as np
+
+    ids = taxonomy.theme_ids()
+    cue = np.zeros((len(units), len(ids)), dtype=np.float32)
+    members: dict[int, list[int]] = {}
+    for s, passage_index in enumerate(owner):
+        members.setdefault(passage_index, []).append(s)
     for t, theme_id in enumerate(ids):
         pattern = taxonomy.cue_pattern(theme_id)
-        for s, unit in enumerate(units):
-            if pattern.search(unit):
-                cue[s, t] = 1.0
-    return SentenceScores(owner, best, cue, vectors)
+        for passage_index, unit_rows in members.items():
+            if pattern.search(passages[passage_index]):
+                for s in unit_rows:
+                    if pattern.search(units[s]):
+                        cue[s, t] = 1.0
+    return cue
+
+
+def logit(p: float) -> float:
+    clipped = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(clipped / (1.0 - clipped))
+
+
+def evidence_scores(scores: SentenceScores, cue_bonus: float) -> np.ndarray:
+    """Each theme's evidence score: its best clause's probability plus the cue bonus (themes,)."""
+    import numpy as np
+
+    if scores.similarity.shape[0] == 0:
+        return np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
+    return np.asarray((scores.similarity + cue_bonus * scores.cue).max(axis=0), dtype=np.float32)
+
+
+def calibrated(evidence: float, prior: float, settings: TaggerSettings) -> float:
+    z = settings.evidence_weight * logit(evidence) + settings.prior_weight * prior + settings.bias
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) -> list[ThemeSuggestion]:
-    """The suggested themes given sentence scores: cheap, so evaluation can sweep settings."""
+    """The suggested themes given clause scores: cheap, so evaluation can sweep settings."""
     import numpy as np
 
     combined = scores.similarity + settings.cue_bonus * scores.cue
@@ -227,21 +284,19 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
         column = combined[:, t]
         order = np.argsort(-column)
         best = float(column[order[0]])
-        second = float(column[order[1]]) if len(order) > 1 else -1.0
-        score = best + (settings.support_bonus if second >= settings.threshold else 0.0)
-        if score < settings.threshold:
+        confidence = calibrated(best, settings.priors.get(theme_id, 0.0), settings)
+        if confidence < settings.threshold:
             continue
         evidence: list[tuple[int, float]] = []
         seen: set[int] = set()
         for s in order:
-            if float(column[s]) < settings.threshold - settings.support_bonus or len(evidence) >= MAX_EVIDENCE:
+            if float(column[s]) < best - EVIDENCE_MARGIN or len(evidence) >= MAX_EVIDENCE:
                 break
             passage = scores.owner[int(s)]
             if passage not in seen:
                 seen.add(passage)
                 evidence.append((passage, round(float(column[s]), 4)))
-        confidence = 1.0 / (1.0 + math.exp(-(score - settings.threshold) / settings.scale))
-        suggestions.append(ThemeSuggestion(theme_id, round(confidence, 3), round(score, 4), evidence))
+        suggestions.append(ThemeSuggestion(theme_id, round(confidence, 3), round(best, 4), evidence))
     suggestions.sort(key=lambda s: -s.confidence)
     return suggestions
 
