@@ -14,11 +14,13 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from jinja2.filters import do_urlencode
 
 from joinedup.access.actor import Actor
 from joinedup.web.pages.assets import TEMPLATES_DIR
@@ -84,6 +86,20 @@ def _humanised(value: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """One query-string part, exactly as Jinja's ``urlencode`` filter quotes it."""
+    return quote_from_bytes(text.encode("utf-8"), b"").replace("%20", "+")
+
+
+def _urlencode(value: Any) -> str:
+    """Jinja's ``urlencode`` with each key and value's quoting cached: the child page builds a
+    query string per chronology row, most of whose parts repeat from row to row."""
+    if isinstance(value, dict):
+        return "&".join(f"{_quoted(str(k))}={_quoted(str(v))}" for k, v in value.items())
+    return do_urlencode(value)
+
+
 def _zip_items(texts: list[str], values: list[str] | tuple[str, ...], selected: str) -> list[dict[str, Any]]:
     """Options for ``govukSelect`` from parallel lists of labels and values."""
     return [{"value": v, "text": t, "selected": v == selected} for t, v in zip(texts, values, strict=True)]
@@ -111,6 +127,7 @@ def _build_environment() -> Environment:
         auto_reload=os.environ.get("JOINEDUP_TEMPLATES_RELOAD") == "1",
         cache_size=-1,
     )
+    env.filters["urlencode"] = _urlencode
     env.filters["long_date"] = _long_date
     env.filters["humanise"] = _humanise
     env.filters["zip_items"] = _zip_items
