@@ -315,20 +315,35 @@ def queued_unlinked_subjects(conn: Connection, limit: int) -> list[dict[str, Any
 
 def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]]:
     """Queued records with at least one linked subject, oldest first, each with whether it is
-    still the current version (a superseded version leaves the queue without being judged)."""
+    still the current version (a superseded version leaves the queue without being judged).
+
+    The queue is read first and links and heads looked up by record id: a planner working
+    from stale statistics (PostgreSQL after a bulk load) otherwise hashes every link held."""
     from joinedup.storage.tables_identity import SubjectLink
 
-    is_head = exists().where(RecordHead.record_id == PipelineQueue.record_id).label("is_head")
-    query = (
-        select(PipelineQueue.record_id, is_head)
-        .where(exists().where(SubjectLink.record_id == PipelineQueue.record_id))
-        .order_by(PipelineQueue.record_id)
-        .limit(limit)
-        # PostgreSQL: two submissions draining the queue at once take different records
-        # (SQLite writes one transaction at a time and ignores this).
-        .with_for_update(of=PipelineQueue, skip_locked=True)
-    )
-    return [(int(r), bool(h)) for r, h in conn.execute(query)]
+    found: list[tuple[int, bool]] = []
+    after = 0
+    while len(found) < limit:
+        ids = list(
+            conn.execute(
+                select(PipelineQueue.record_id)
+                .where(PipelineQueue.record_id > after)
+                .order_by(PipelineQueue.record_id)
+                .limit(QUEUE_CHUNK)
+                # PostgreSQL: two submissions draining the queue at once take different records
+                # (SQLite writes one transaction at a time and ignores this).
+                .with_for_update(skip_locked=True)
+            ).scalars()
+        )
+        if not ids:
+            break
+        linked = set(conn.execute(select(SubjectLink.record_id).where(SubjectLink.record_id.in_(ids))).scalars())
+        current = set(
+            conn.execute(select(RecordHead.record_id).where(RecordHead.record_id.in_(sorted(linked)))).scalars()
+        )
+        found.extend((r, r in current) for r in ids if r in linked)
+        after = ids[-1]
+    return found[:limit]
 
 
 def dequeue(conn: Connection, record_ids: Sequence[int]) -> None:
