@@ -64,3 +64,39 @@ def test_the_footer_and_header_are_a_councils_not_govuks(client: TestClient, pag
 def test_the_footer_is_on_error_pages_too(client: TestClient) -> None:
     html = client.get("/no-such-page").text
     assert "&copy; Northtown Council" in html and "Crown copyright" not in html
+
+
+def test_a_pages_data_is_freed_with_the_response_not_at_the_next_full_collection() -> None:
+    """Macros keep Jinja's render context in a reference cycle; ``render_text`` empties it, so
+    the data a page was given goes by reference counting alone (here with the collector off)."""
+    import gc
+    import weakref
+
+    from joinedup.web.pages.templating import render_text
+
+    class Story:
+        date_of_birth = None
+
+    story = Story()
+    gone = weakref.ref(story)
+    context = {"actor": None, "navigation": [], "story": story}
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        html = render_text("views/accessibility.html", context)
+        assert "Accessibility statement" in html
+        del story, context
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_server_freezes_its_startup_objects_once_started(engine: Any) -> None:
+    import gc
+
+    from joinedup.web.app import create_app
+
+    with TestClient(create_app(engine=engine)) as started:
+        assert started.get("/accessibility").status_code == 200
+        assert gc.get_freeze_count() > 10_000  # the imported libraries, out of every collection's way
