@@ -39,4 +39,4 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Se
             converted.append(tuple(values))
         else:
             converted.append(row)
-    conn.exec_driver_sql(sql, converted)  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, converted)

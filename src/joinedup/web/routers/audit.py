@@ -16,7 +16,9 @@ from joinedup.audit.sar import subject_access_export
 from joinedup.web.deps import ActorDep, EngineDep
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
-REFUSED = {403: {"description": "Only an auditor reads the audit log; the attempt is audited."}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Only an auditor reads the audit log; the attempt is audited."}
+}
 
 
 @router.get("/persons/{person_id}/who-looked", summary="Who looked at a child", responses=REFUSED)
