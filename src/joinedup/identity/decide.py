@@ -47,6 +47,20 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collected_after() -> Iterator[None]:
+    """Collect the garbage made inside the block, and only that, when it ends. Splink's linker
+    and its DuckDB connection hold reference cycles: with the collector paused they, and all of
+    DuckDB's memory, would outlive the scoring by the whole decision pass (0.5 GB at 250,000
+    subjects). Objects from before the block are frozen out, so the collection is cheap."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.unfreeze()
+
+
 @dataclass(frozen=True)
 class PairColumns:
     """Scored pairs as three parallel arrays (uid, uid, probability): a batch scores millions of
