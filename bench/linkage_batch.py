@@ -67,13 +67,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--truth", type=Path, required=True, help="a `joinedup synth --out` folder")
     parser.add_argument("--limit", type=int, default=None, help="link only the first N subjects")
+    parser.add_argument(
+        "--methods", default="ours,plain", help="comma-separated: ours, plain (default both, ours first)"
+    )
     parser.add_argument("--child", choices=("ours", "plain"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_method(args.child, args.truth, args.limit)))
         return
     print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
-    results = {m: measure(m, args.truth, args.limit) for m in ("ours", "plain")}
+    methods = [m for m in ("ours", "plain") if m in args.methods.split(",")]
+    results = {m: measure(m, args.truth, args.limit) for m in methods}
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     for r in results.values():
         print(
@@ -82,13 +86,15 @@ def main() -> None:
             f"precision {r['precision']:.4f} recall {r['recall']:.4f} F1 {r['f1']:.4f} "
             f"false merges {r['false_merges']} twin merges {r['twin_merges']}"
         )
+    print(json.dumps(results))
+    if len(results) < 2:
+        return
     ours, plain = results["ours"], results["plain"]
     print(
         f"ratio ours/plain: time {float(ours['seconds']) / float(plain['seconds']):.2f}x, "  # type: ignore[arg-type]
         f"CPU {float(ours['cpu_seconds']) / float(plain['cpu_seconds']):.2f}x, "  # type: ignore[arg-type]
         f"memory {float(ours['peak_memory_gb']) / float(plain['peak_memory_gb']):.2f}x"  # type: ignore[arg-type]
     )
-    print(json.dumps(results))
 
 
 if __name__ == "__main__":
