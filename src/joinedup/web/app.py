@@ -12,8 +12,10 @@ from sqlalchemy import Engine
 import joinedup
 from joinedup.records.models import AgencyRecord
 from joinedup.storage.db import open_database
+from joinedup.web.pages.templating import freeze_startup_objects
 
-# Each stage's router module, in flow order; a module not written yet is passed over.
+# Each stage's router module, in flow order. A missing one is an error at startup, never a
+# silently absent API.
 ROUTERS = (
     "records",
     "home",
@@ -23,7 +25,6 @@ ROUTERS = (
     "rules",
     "access",
     "audit",
-    "learning",
     "contests",
     "pages",
 )
@@ -34,15 +35,11 @@ def create_app(engine: Engine | None = None, db_url: str | None = None) -> FastA
         title="JoinedUp",
         version=joinedup.__version__,
         description="Multi-agency child safeguarding: intake, identity, chronology, alerts.",
+        lifespan=freeze_startup_objects,
     )
     app.state.engine = engine if engine is not None else open_database(db_url)
     for name in ROUTERS:
-        try:
-            module = importlib.import_module(f"joinedup.web.routers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"joinedup.web.routers.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"joinedup.web.routers.{name}")
         setup = getattr(module, "setup", None)
         if setup is not None:
             setup(app)

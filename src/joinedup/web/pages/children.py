@@ -33,10 +33,9 @@ from joinedup.web.pages.deadlines import Deadline
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.stories import read_chronology
 from joinedup.web.pages.swimlanes import render_swimlanes
-from joinedup.web.pages.templating import freeze_startup_objects, render
+from joinedup.web.pages.templating import render
 
-# The app-wide lifespan rides on this router (FastAPI merges routers' lifespans into the app's).
-router = APIRouter(include_in_schema=False, lifespan=freeze_startup_objects)
+router = APIRouter(include_in_schema=False)
 PERIODS = {"all": None, "3m": 91, "6m": 183, "12m": 365, "24m": 730}
 PERIOD_WORDS = {
     "all": "All time",
