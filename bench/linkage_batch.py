@@ -22,15 +22,20 @@ from pathlib import Path
 def run_method(method: str, truth: Path, limit: int | None) -> dict[str, object]:
     """In this process: link, time and score (called in a child process)."""
     from joinedup.identity.baseline import plain_splink
-    from joinedup.identity.eval_runs import link_subjects, plain_frame, synth_subjects
+    from joinedup.identity.batch import lean_score
+    from joinedup.identity.eval_runs import plain_frame, synth_subjects
     from joinedup.identity.evaluation import score_clusters
+    from joinedup.identity.link import match
+    from joinedup.identity.model import default_model
 
     subjects, true_of, twins = synth_subjects(truth)
     if limit:
         subjects = subjects[:limit]
     start, cpu = time.perf_counter(), time.process_time()
     if method == "ours":
-        clusters = link_subjects(subjects)
+        # What `joinedup link run` runs: match() with the batch's lean DuckDB scorer.
+        outcomes, _ = match(subjects, [], default_model(), {}, {}, 0, scorer=lean_score)
+        clusters = {s.record_subject_id: outcomes[f"s{s.record_subject_id}"].cluster for s in subjects}
     else:
         clusters = {int(k): v for k, v in plain_splink(plain_frame(subjects)).clusters.items()}
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu

@@ -12,16 +12,23 @@ so alerts, caseloads and chronologies that name a person keep naming the same ch
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Engine
 
 from joinedup.identity.decide import Outcome, collection_paused
 from joinedup.identity.frame import comparable, signature
 from joinedup.identity.link import Scorer, explanation, match
+from joinedup.identity.matcher import SCORE_FLOOR, quick_enough
+from joinedup.identity.model import TrainedModel
 from joinedup.identity.models_store import active_model
 from joinedup.identity.standardise import StandardSubject, standardise
 from joinedup.storage import identity_links_repo as repo
@@ -47,9 +54,92 @@ def _noop(stage: str, done: int, total: int) -> None:
 ENGINES = ("duckdb", "spark")
 
 
-def _scorer(name: str) -> Scorer | None:
+# DuckDB's own memory for a batch; beyond it, its joins spill to a temporary folder.
+DUCKDB_MEMORY = "2GB"
+
+
+def lean_score(
+    pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel, *, explain: bool = False
+) -> pd.DataFrame:
+    """``matcher.score`` for a big batch, lean on memory: the same Splink model on DuckDB and the
+    same pairs and probabilities, but DuckDB is capped (``DUCKDB_MEMORY``, spilling to a private
+    temporary folder), records are numbered for Splink instead of carrying string ids, and only
+    the three columns decisions read come back, as arrays whose ids point at the frame's own
+    strings: a million subjects score tens of millions of pairs, and a Python string for each
+    end of each pair cost gigabytes."""
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    settings: dict[str, Any] = model.for_dialect("duckdb")
+    settings["retain_intermediate_calculation_columns"] = False
+    settings["retain_matching_columns"] = False
+    frames = [pending] if index is None else [pending, index]
+    uids = np.concatenate([f["unique_id"].to_numpy(dtype=object) for f in frames])
+    tf_columns = [c for c in pending.columns if c.startswith("tf_")]
+    lookups = {}
+    for tf_column in tf_columns:
+        both = pd.concat([f[[tf_column[3:], tf_column]] for f in frames], ignore_index=True)
+        lookups[tf_column] = both.dropna().drop_duplicates(subset=[tf_column[3:]])
+    numbered = pending.drop(columns=tf_columns).assign(unique_id=np.arange(len(pending), dtype=np.int64))
+    spill = tempfile.mkdtemp(prefix="joinedup-duckdb-")
+    conn = duckdb.connect(
+        config={"memory_limit": DUCKDB_MEMORY, "temp_directory": spill, "preserve_insertion_order": False}
+    )
+    parts: list[dict[str, np.ndarray[Any, Any]]] = []
+    try:
+        db_api = DuckDBAPI(connection=conn)
+        new = db_api.register(numbered, dataset_display_name="pending")
+        linker = Linker(new, settings, log_level=None)
+        for tf_column, table in lookups.items():
+            linker.table_management.register_term_frequency_lookup(db_api.register(table), tf_column[3:])
+        predictions = []
+        if len(pending) > 1:
+            predictions.append(
+                linker.inference.predict_within(new, threshold_match_probability=SCORE_FLOOR, warning_mode="never")
+            )
+        if index is not None and len(index):
+            offset = np.arange(len(pending), len(pending) + len(index), dtype=np.int64)
+            held = db_api.register(
+                index.drop(columns=tf_columns).assign(unique_id=offset), dataset_display_name="index"
+            )
+            predictions.append(
+                linker.inference.predict_between(
+                    new, held, threshold_match_probability=SCORE_FLOOR, warning_mode="never"
+                )
+            )
+        for predicted in predictions:
+            relation = predicted.as_duckdbpyrelation()
+            parts.append(relation.project("unique_id_l, unique_id_r, match_probability").fetchnumpy())
+            predicted.drop_table_from_database_and_remove_from_cache()
+    finally:
+        conn.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    if not parts:
+        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+    def joined(name: str) -> np.ndarray[Any, Any]:
+        return np.concatenate([np.asarray(part[name]) for part in parts])
+
+    left, right = uids[joined("unique_id_l").astype(np.int64)], uids[joined("unique_id_r").astype(np.int64)]
+    # Each pair the way round Splink gives it with string ids (the smaller id on the left), so
+    # the decisions name their clusters exactly as matcher.score's pairs would have them named.
+    swap = left > right
+    left[swap], right[swap] = right[swap], left[swap]
+    return pd.DataFrame(
+        {
+            "unique_id_l": left,
+            "unique_id_r": right,
+            "match_probability": joined("match_probability").astype(np.float64),
+        }
+    )
+
+
+def _scorer(name: str, pending: int = 0, index: int = 0) -> Scorer | None:
     if name == "duckdb":
-        return None  # matcher.score: Splink on DuckDB (or the same model in Python for a handful)
+        # A handful: the same model in Python (matcher.score); a batch: Splink on DuckDB, lean.
+        return None if quick_enough(pending, index) else lean_score
     if name == "spark":
         from joinedup.identity.spark import spark_score  # pyspark is imported only now
 
@@ -61,7 +151,7 @@ def _scorer(name: str) -> Scorer | None:
 def relink_all(engine: Engine, *, scoring_engine: str = "duckdb", on_progress: Progress | None = None) -> RelinkReport:
     """Re-link every stored subject, scoring with Splink on ``scoring_engine`` (``duckdb`` or
     ``spark``); returns what happened. Decisions and clustering are the same code either way."""
-    scorer = _scorer(scoring_engine)
+    _scorer(scoring_engine)  # an unknown engine fails before any work
     progress = on_progress or _noop
     with engine.connect() as conn:
         rows = repo.all_subjects_with_links(conn)
@@ -84,6 +174,7 @@ def relink_all(engine: Engine, *, scoring_engine: str = "duckdb", on_progress: P
     given_counts = Counter(s.given for s in pinned if s.given)
     family_counts = Counter(s.family for s in pinned if s.family)
     progress("match", 0, total)
+    scorer = _scorer(scoring_engine, len(free), len(anchors))
     outcomes, explained = match(
         free, anchors, model, dict(given_counts), dict(family_counts), len(pinned), scorer=scorer
     )
