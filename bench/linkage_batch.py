@@ -58,8 +58,9 @@ def measure(method: str, truth: Path, limit: int | None) -> dict[str, object]:
     assert child.stdout is not None
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{method} failed (status {status})")
+    if status != 0:  # killed (e.g. out of memory): say so, keep the other method's figures
+        print(f"{method} failed (status {status}, peak {usage.ru_maxrss / 1024 / 1024:.2f} GB)", flush=True)
+        return {"method": method, "failed": status, "peak_memory_gb": round(usage.ru_maxrss / 1024 / 1024, 2)}
     result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     result["peak_memory_gb"] = round(usage.ru_maxrss / 1024 / 1024, 2)  # ru_maxrss is in KiB on Linux
     # CPU seconds of the whole child (reading and standardising included): steadier than wall
@@ -84,6 +85,8 @@ def main() -> None:
     methods = [m for m in ("ours", "plain") if m in args.methods.split(",")]
     results = {m: measure(m, args.truth, args.limit) for m in methods}
     print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print(json.dumps(results))
+    results = {m: r for m, r in results.items() if "failed" not in r}
     for r in results.values():
         print(
             f"{r['method']:>5}: {r['subjects']} subjects in {r['seconds']} s (CPU {r['cpu_seconds']} s), "
@@ -91,7 +94,6 @@ def main() -> None:
             f"precision {r['precision']:.4f} recall {r['recall']:.4f} F1 {r['f1']:.4f} "
             f"false merges {r['false_merges']} twin merges {r['twin_merges']}"
         )
-    print(json.dumps(results))
     if len(results) < 2:
         return
     ours, plain = results["ours"], results["plain"]
