@@ -45,7 +45,7 @@ def link_queued(engine: Engine) -> int:
     insert fails on the unique link and identity's ``link_pending``, which retries on such
     races, finishes the work.
     """
-    from joinedup.identity.link import _link_batch, link_pending
+    from joinedup.identity.link import link_pending, link_subjects
     from joinedup.storage.records_repo import queued_unlinked_subjects
 
     linked = 0
@@ -55,7 +55,7 @@ def link_queued(engine: Engine) -> int:
         if not rows:
             return linked
         try:
-            linked += _link_batch(engine, rows)
+            linked += link_subjects(engine, rows)
         except IntegrityError:
             return linked + link_pending(engine)
         if len(rows) < LINK_BATCH:

@@ -52,7 +52,7 @@ def link_pending(engine: Engine, *, on_progress: Callable[[int], None] | None = 
             return linked
         for attempt in range(3):
             try:
-                linked += _link_batch(engine, rows)
+                linked += link_subjects(engine, rows)
                 break
             except IntegrityError:
                 # Another process linked some of these first; read the backlog again.
@@ -111,7 +111,11 @@ def index_candidates(conn: Connection, subjects: list[StandardSubject]) -> list[
     return repo.candidate_profiles(conn, blocking_keys(subjects))
 
 
-def _link_batch(engine: Engine, rows: list[dict[str, Any]]) -> int:
+def link_subjects(engine: Engine, rows: list[dict[str, Any]]) -> int:
+    """Link these stored subjects (rows of ``record_subjects``) as one batch: among themselves and
+    against the index, in one transaction. Public so the pipeline can link exactly the queued
+    records' subjects; a unique-link race surfaces as ``IntegrityError`` for the caller to heal
+    with ``link_pending``. Returns how many were linked."""
     subjects = [standardise(row) for row in rows]
     with engine.connect() as conn:
         model = active_model(conn)
