@@ -5,10 +5,12 @@ and the role and CSRF checks pages make.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
+from starlette.datastructures import FormData
 
 from joinedup.access import sessions
 from joinedup.access.actor import Actor
@@ -55,3 +57,16 @@ def check_csrf(request: Request, engine: Engine, actor: Actor, token: str) -> No
         return
     if not sessions.verify_csrf(_session(request, engine), token):
         raise PageForbidden("CSRF token missing or wrong")
+
+
+async def checked_form(request: Request, engine: Engine, actor: Actor) -> FormData:
+    """The posted form, once its CSRF token has been checked: every handler that changes
+    something starts here, so none can read a field before the check."""
+    posted = await request.form()
+    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
+    return posted
+
+
+def text_fields(posted: FormData, names: Iterable[str]) -> dict[str, str]:
+    """Each named field as text with the spaces people type around it removed ("" if absent)."""
+    return {name: str(posted.get(name) or "").strip() for name in names}

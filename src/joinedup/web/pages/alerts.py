@@ -28,7 +28,7 @@ from joinedup.rules.loader import load_library
 from joinedup.rules.model import SEVERITIES, Rule
 from joinedup.storage import alerts_repo
 from joinedup.web.deps import EngineDep
-from joinedup.web.pages.actors import PageActor, check_csrf, require_role
+from joinedup.web.pages.actors import PageActor, checked_form, require_role, text_fields
 from joinedup.web.pages.child_summary import display_name, recorded_identities
 from joinedup.web.pages.deadlines import Deadline
 from joinedup.web.pages.errors import PageForbidden
@@ -154,8 +154,7 @@ def alert_page(request: Request, alert_id: int, actor: PageActor, engine: Engine
 @router.post("/alerts/{alert_id}/acknowledge", response_model=None)
 async def acknowledge(request: Request, alert_id: int, actor: PageActor, engine: EngineDep) -> Response:
     require_role(actor, ALERT_ROLES, "acknowledging alerts")
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
+    await checked_form(request, engine, actor)
     with engine.begin() as conn:
         _alert, view = _load(conn, actor, alert_id, "alert_acknowledge", action="write")
         if view is not View.FULL:
@@ -169,9 +168,8 @@ async def acknowledge(request: Request, alert_id: int, actor: PageActor, engine:
 @router.post("/alerts/{alert_id}/decision", response_model=None)
 async def decide(request: Request, alert_id: int, actor: PageActor, engine: EngineDep) -> Response:
     require_role(actor, ALERT_ROLES, "deciding alerts")
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
-    values = {k: str(posted.get(k) or "").strip() for k in ("decision", "rationale", "sharing", "lawful_basis")}
+    posted = await checked_form(request, engine, actor)
+    values = text_fields(posted, ("decision", "rationale", "sharing", "lawful_basis"))
     errors = FormErrors()
     if values["decision"] not in DECISION_WORDS:
         errors.add("decision", "Select the decision")

@@ -18,7 +18,7 @@ from joinedup.audit import ChainBroken
 from joinedup.audit.chain import verify_chain
 from joinedup.audit.lookups import require_auditor, who_looked
 from joinedup.web.deps import EngineDep
-from joinedup.web.pages.actors import PageActor, check_csrf
+from joinedup.web.pages.actors import PageActor, checked_form
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.templating import render
 
@@ -66,8 +66,7 @@ def audit_home(request: Request, actor: PageActor, engine: EngineDep, person: st
 
 @router.post("/audit/break-glass/{grant_id}/review", response_model=None)
 async def mark_reviewed(request: Request, grant_id: int, actor: PageActor, engine: EngineDep) -> Response:
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
+    await checked_form(request, engine, actor)
     with engine.begin() as conn:
         try:
             review_grant(conn, actor, grant_id)

@@ -17,7 +17,7 @@ from joinedup.access.actor import Actor
 from joinedup.access.policy import may_ingest
 from joinedup.ingest import ingest_payloads
 from joinedup.web.deps import EngineDep
-from joinedup.web.pages.actors import PageActor, check_csrf
+from joinedup.web.pages.actors import PageActor, checked_form
 from joinedup.web.pages.concern_form import ConcernForm, agency_choices, event_choices, new_reference
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.outcomes import outcome_of_record
@@ -67,8 +67,7 @@ def new_concern(request: Request, actor: PageActor) -> HTMLResponse:
 @router.post("/concerns", response_class=HTMLResponse)
 async def record_concern(request: Request, actor: PageActor, engine: EngineDep) -> HTMLResponse:
     _require_ingest(actor)
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
+    posted = await checked_form(request, engine, actor)
     form = ConcernForm({name: str(posted.get(name) or "") for name in FIELDS})
     record = form.check(agency=actor.agency, today=date.today())
     if record is not None:

@@ -24,7 +24,7 @@ from joinedup.contests.service import DECIDING_ROLE, Item, get_contest, item_per
 from joinedup.identity.persons import current_person
 from joinedup.storage import contests_repo, identity_review_repo
 from joinedup.web.deps import EngineDep
-from joinedup.web.pages.actors import PageActor, check_csrf, require_role
+from joinedup.web.pages.actors import PageActor, checked_form, require_role, text_fields
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.forms import FormErrors
 from joinedup.web.pages.navigation import CHILD_ROLES
@@ -122,9 +122,8 @@ def new_contest(request: Request, actor: PageActor, engine: EngineDep) -> HTMLRe
 @router.post("/contests/new", response_model=None)
 async def raise_one(request: Request, actor: PageActor, engine: EngineDep) -> Response:
     require_role(actor, CHILD_ROLES, "contesting the record")
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
-    values = {k: str(posted.get(k) or "").strip() for k in (*FIELDS, "reason", "on_behalf_of")}
+    posted = await checked_form(request, engine, actor)
+    values = text_fields(posted, (*FIELDS, "reason", "on_behalf_of"))
     errors = FormErrors()
     if values["kind"] not in _kinds(values):
         errors.add("kind", "Select what is wrong")
@@ -219,9 +218,8 @@ def contest_page(request: Request, contest_id: int, actor: PageActor, engine: En
 @router.post("/contests/{contest_id}/decision", response_model=None)
 async def decide(request: Request, contest_id: int, actor: PageActor, engine: EngineDep) -> Response:
     require_role(actor, DECIDE_ROLES, "deciding contests")
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
-    values = {k: str(posted.get(k) or "").strip() for k in ("outcome", "reason", "unmerge", "new_version")}
+    posted = await checked_form(request, engine, actor)
+    values = text_fields(posted, ("outcome", "reason", "unmerge", "new_version"))
     errors = FormErrors()
     if values["outcome"] not in OUTCOME_WORDS:
         errors.add("outcome", "Select whether the contest is upheld or rejected")

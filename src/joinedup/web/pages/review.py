@@ -27,7 +27,7 @@ from joinedup.identity.errors import ReviewAlreadyDecided, ReviewNotFound
 from joinedup.identity.persons import current_person
 from joinedup.identity.review import Outcome, decide_item, list_items, show_item
 from joinedup.web.deps import EngineDep
-from joinedup.web.pages.actors import PageActor, check_csrf, require_role
+from joinedup.web.pages.actors import PageActor, checked_form, require_role, text_fields
 from joinedup.web.pages.errors import PageForbidden
 from joinedup.web.pages.forms import FormErrors
 from joinedup.web.pages.navigation import REVIEW_ROLES
@@ -141,9 +141,8 @@ def review_case(request: Request, item_id: int, actor: PageActor, engine: Engine
 @router.post("/linkage-review/{item_id}/decision", response_model=None)
 async def decide(request: Request, item_id: int, actor: PageActor, engine: EngineDep) -> Response:
     require_role(actor, REVIEW_ROLES, "deciding linkage reviews")
-    posted = await request.form()
-    check_csrf(request, engine, actor, str(posted.get("csrf_token") or ""))
-    values = {k: str(posted.get(k) or "").strip() for k in ("outcome", "note")}
+    posted = await checked_form(request, engine, actor)
+    values = text_fields(posted, ("outcome", "note"))
     errors = FormErrors()
     if values["outcome"] not in OUTCOMES:
         errors.add("outcome", "Select whether these records are about the same child")
