@@ -285,6 +285,21 @@ def _move_heads(
         )
 
 
+def _queue_page(conn: Connection, after: int, *, claim: bool = False) -> list[int]:
+    """The next ``QUEUE_CHUNK`` queued record ids after ``after``, oldest first. ``claim`` locks
+    them so that, on PostgreSQL, two submissions draining the queue at once take different
+    records (SQLite writes one transaction at a time and ignores the lock)."""
+    query = (
+        select(PipelineQueue.record_id)
+        .where(PipelineQueue.record_id > after)
+        .order_by(PipelineQueue.record_id)
+        .limit(QUEUE_CHUNK)
+    )
+    if claim:
+        query = query.with_for_update(skip_locked=True)
+    return list(conn.execute(query).scalars())
+
+
 def queued_unlinked_subjects(conn: Connection, limit: int) -> list[dict[str, Any]]:
     """Subjects of queued records that have no link yet, oldest record first (what identity's
     ``pending_subjects`` returns, read from the queue instead of from every subject held).
@@ -297,14 +312,7 @@ def queued_unlinked_subjects(conn: Connection, limit: int) -> list[dict[str, Any
     found: list[dict[str, Any]] = []
     after = 0
     while len(found) < limit:
-        ids = list(
-            conn.execute(
-                select(PipelineQueue.record_id)
-                .where(PipelineQueue.record_id > after)
-                .order_by(PipelineQueue.record_id)
-                .limit(QUEUE_CHUNK)
-            ).scalars()
-        )
+        ids = _queue_page(conn, after)
         if not ids:
             break
         query = select(RecordSubject).where(RecordSubject.record_id.in_(ids), unlinked).order_by(RecordSubject.id)
@@ -324,17 +332,7 @@ def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]
     found: list[tuple[int, bool]] = []
     after = 0
     while len(found) < limit:
-        ids = list(
-            conn.execute(
-                select(PipelineQueue.record_id)
-                .where(PipelineQueue.record_id > after)
-                .order_by(PipelineQueue.record_id)
-                .limit(QUEUE_CHUNK)
-                # PostgreSQL: two submissions draining the queue at once take different records
-                # (SQLite writes one transaction at a time and ignores this).
-                .with_for_update(skip_locked=True)
-            ).scalars()
-        )
+        ids = _queue_page(conn, after, claim=True)
         if not ids:
             break
         linked = set(conn.execute(select(SubjectLink.record_id).where(SubjectLink.record_id.in_(ids))).scalars())
