@@ -124,3 +124,53 @@ def test_people_outside_the_childs_area_or_role_are_refused(
     teacher = app_for(make_user("dsl.one", "practitioner"))
     assert teacher.get("/linkage-review").status_code == 403
     assert teacher.get("/linkage-review/999").status_code == 403
+
+
+def _header(html: str) -> str:
+    """The top of the main content: everything before the h1 closes."""
+    return html.split('<main class="govuk-main-wrapper" id="main-content">')[1].split("</h1>")[0]
+
+
+def test_the_case_page_and_the_contest_page_share_one_decision_header(
+    app_for: Callable[..., TestClient], make_user: Callable[..., Any], review_case: dict[str, Any], page: Any
+) -> None:
+    """Both decision pages draw their top (error summary, the banner ``?done=`` asks for,
+    caption, h1) with components/decision_header.html: a known ``done`` shows its one banner,
+    any other shows none, and a refused form puts the error summary first."""
+    mash = app_for(front_door(make_user))
+    manager = app_for(
+        make_user("m.khan", "manager", organisation="Northtown Children's Services", agency="childrens_social_care")
+    )
+    case = f"/linkage-review/{review_case['id']}"
+    raised = mash.post(
+        "/api/v1/contests",
+        json={"item_kind": "record", "agency": "gp", "source_record_id": "G-1", "reason": "A boy"},
+        headers={"X-CSRF-Token": mash.csrf},  # type: ignore[attr-defined]
+    )
+    assert raised.status_code == 201, raised.text
+    contest = f"/contests/{raised.json()['id']}"
+    banners = {
+        case: {
+            "accept": "The records are now one child.",
+            "reject": "Recorded: these are different children.",
+            "not_sure": "Set aside. The case stays in the queue",
+        },
+        contest: {"raised": "Contest raised.", "decided": "Decision recorded."},
+    }
+    captions = {case: "Linkage review", contest: "What the agency recorded"}
+    for path, words in banners.items():
+        for done in [*words, "", "something_else"]:
+            shown = mash.get(f"{path}?done={done}&person=1")
+            page(shown.text)
+            header = _header(shown.text)
+            assert header.count("govuk-notification-banner--success") == (1 if done in words else 0), (path, done)
+            assert all((text in header) == (key == done) for key, text in words.items()), (path, done)
+            assert f'<span class="govuk-caption-l">{captions[path]}</span>' in header
+            assert "govuk-error-summary" not in header
+    for client, path in ((mash, case), (manager, contest)):
+        refused = client.post(f"{path}/decision", data={"csrf_token": client.csrf})  # type: ignore[attr-defined]
+        assert refused.status_code == 400
+        page(refused.text)
+        header = _header(refused.text)
+        assert header.index("govuk-error-summary") < header.index("govuk-caption-l") < header.index("govuk-heading-l")
+        assert 'href="#outcome"' in header and "govuk-notification-banner" not in header
