@@ -7,10 +7,12 @@ Real app, real users, real database (SQLite and PostgreSQL); the records are syn
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+from xml.etree import ElementTree
 
 import orjson
 import pytest
@@ -82,6 +84,38 @@ def _row_of(html: str, text: str) -> str:
     rows = [r for r in re.split(r'<tr class="govuk-table__row">|<div class="govuk-summary-card">', html) if text in r]
     assert rows, f"no row shows {text!r}"
     return rows[0]
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _swimlane(page_html: str) -> ElementTree.Element:
+    """The child page's swimlane picture, parsed (it must be well-formed XML to embed)."""
+    found = re.search(r"<svg.*?</svg>", page_html, re.S)
+    assert found is not None, "the child page has no swimlane"
+    assert "style=" not in found.group(0)  # the CSP allows no inline style: classes only
+    return ElementTree.fromstring(found.group(0))
+
+
+def _marks(svg: ElementTree.Element) -> dict[str, dict[str, Any]]:
+    """Each event mark (contact circle, concern diamond, alert line) by its title, with its
+    classes and its x; the contested rings are not marks and are returned under ``rings``."""
+    marks: dict[str, dict[str, Any]] = {}
+    for element in svg.iter():
+        title = element.find(f"{SVG}title")
+        if title is None or element.tag == f"{SVG}svg":
+            continue
+        classes = set((element.get("class") or "").split())
+        if element.tag == f"{SVG}polygon":
+            x = float((element.get("points") or "").split(",")[0])
+        else:
+            x = float(element.get("cx") or element.get("x1") or "nan")
+        entry = {"classes": classes, "x": x, "title": title.text or ""}
+        if "contested-ring" in classes:
+            marks.setdefault("rings", {"all": []})["all"].append(entry)
+        else:
+            marks[title.text or ""] = entry
+    return marks
 
 
 def _raise_on_the_page(client: TestClient, query: str, reason: str, kind: str, family: bool = False) -> int:
@@ -337,3 +371,81 @@ def test_the_contest_form_says_what_is_missing_and_the_list_shows_each_contest(
     page(listing.text)
     assert f'href="/contests/{cid}"' in listing.text and "school/S-1" in listing.text
     assert f'href="/contests/{cid}"' not in social_worker.get("/contests?status=upheld").text
+
+
+def test_the_swimlane_rings_exactly_the_contested_events_and_says_so_in_words(
+    app_for: Callable[..., TestClient],
+    make_user: Callable[..., Any],
+    amelia: dict[str, Any],
+    page: Any,
+) -> None:
+    """The picture beside the chronology table marks what the table marks: a contested event
+    is ringed (a shape, not a colour) and its title says "Contested" and which contest; no
+    other event is; the legend and the picture's name say how many; deciding removes it."""
+    social_worker = app_for(make_user("sw.one", "social_worker", **SERVICES))
+    manager = app_for(make_user("m.khan", "manager", **SERVICES))
+    person, alert_id = amelia["person_id"], amelia["alert_id"]
+    day = date.today() - timedelta(days=10)
+    s1 = f"{day.isoformat()}: Hunger food seeking"
+    s2 = f"{(day + timedelta(days=3)).isoformat()}: Weight faltering"
+
+    before = social_worker.get(f"/children/{person}").text
+    marks = _marks(_swimlane(before))
+    assert "rings" not in marks and not any("contested" in m["classes"] for m in marks.values())
+    assert {s1, s2} <= set(marks) and "contested" not in before.split("<figcaption")[1].split("</figcaption>")[0]
+
+    # raised from the chronology table's own "Contest" link on the weight-faltering row
+    table = before.split("oldest first</caption>")[1]
+    row = next(r for r in table.split('<tr class="govuk-table__row">') if "Weight faltering" in r)
+    link = re.search(r'href="(/contests/new\?[^"]*)"', row)
+    assert link and "source_record_id=S-2" in html.unescape(link.group(1))
+    cid = _raise_on_the_page(
+        social_worker, "agency=school&source_record_id=S-2&subject_index=0", "Weighed in coat", "record"
+    )
+
+    shown = social_worker.get(f"/children/{person}")
+    page(shown.text)
+    svg = _swimlane(shown.text)
+    marks = _marks(svg)
+    (ring,) = marks.pop("rings")["all"]
+    contested = {title: m for title, m in marks.items() if "contested" in m["classes"]}
+    ringed = f"{s2}. Contested (contest {cid})"
+    assert list(contested) == [ringed]  # exactly that event, in words
+    assert ring["x"] == contested[ringed]["x"] and ring["title"] == ringed
+    assert s1 in marks and "contested" not in marks[s1]["classes"]  # the same lane's other concern is not
+    assert not any("Contested" in title for title in marks if not title.startswith(s2))
+    name = svg.find(f"{SVG}title")
+    assert name is not None and (name.text or "").endswith(", 1 contested")
+    legend = shown.text.split("<figcaption")[1].split("</figcaption>")[0]
+    assert "Marks in a dashed ring" in legend and "contested (1)" in legend
+    # the table beside it agrees: one Contested tag in the chronology, on the same row
+    rows = shown.text.split("oldest first</caption>")[1].split('<tr class="govuk-table__row">')
+    assert [r for r in rows if _tags(r)] == [next(r for r in rows if "Weight faltering" in r)]
+    css = social_worker.get("/static/joinedup.css").text
+    assert ".joinedup-timeline .contested-ring" in css and ".joinedup-timeline .alert.contested" in css
+
+    # the alert contested too: its line changes pattern and gets a ring on top
+    on_alert = social_worker.post(
+        "/api/v1/contests",
+        json={"item_kind": "alert", "alert_id": alert_id, "reason": "Fed at breakfast club"},
+        headers={"X-CSRF-Token": social_worker.csrf},  # type: ignore[attr-defined]
+    )
+    assert on_alert.status_code == 201, on_alert.text
+    alert_cid = on_alert.json()["id"]
+    marks = _marks(_swimlane(social_worker.get(f"/children/{person}").text))
+    rings = marks.pop("rings")["all"]
+    lines = {t: m for t, m in marks.items() if "alert" in m["classes"]}
+    (alert_title,) = lines
+    assert "contested" in lines[alert_title]["classes"] and alert_title.endswith(f"Contested (contest {alert_cid})")
+    assert sorted(r["x"] for r in rings) == sorted([lines[alert_title]["x"], ring["x"]])
+
+    # rejected: the record's ring goes, the alert's stays
+    decided = manager.post(
+        f"/api/v1/contests/{cid}/decision",
+        json={"outcome": "rejected", "reason": "The weight is right"},
+        headers={"X-CSRF-Token": manager.csrf},  # type: ignore[attr-defined]
+    )
+    assert decided.status_code == 200, decided.text
+    marks = _marks(_swimlane(social_worker.get(f"/children/{person}").text))
+    assert [r["x"] for r in marks.pop("rings")["all"]] == [lines[alert_title]["x"]]
+    assert [t for t, m in marks.items() if "contested" in m["classes"]] == [alert_title]

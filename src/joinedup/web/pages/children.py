@@ -104,6 +104,7 @@ def child_page(
     withheld = {id(e) for e, shown in zip(story.entries, entries, strict=True) if e.narrative and not shown.narrative}
     identities = recorded_identities(whole)
     today = date.today()
+    ringed = sum(1 for e in entries if contested.entry(e))  # contested events the swimlane rings
     context: dict[str, Any] = {
         "person_id": person_id,
         "story": story,
@@ -116,7 +117,8 @@ def child_page(
         "names": names,
         "flags": flags,
         "alerts": [(a, Deadline(a.due_at, today, closed=a.status == "decided")) for a in alerts],
-        "svg": Markup(render_swimlanes(entries, title=f"Timeline of events by agency, {len(entries)} entries")),  # noqa: S704 - built from escaped parts
+        "svg": Markup(render_swimlanes(entries, title=_timeline_title(entries, ringed), contested=contested.entry)),  # noqa: S704 - built from escaped parts
+        "ringed": ringed,
         "agency_items": [
             {"value": a, "text": a.replace("_", " ").capitalize(), "checked": a in agencies}
             for a in sorted({e.agency for e in whole.entries if e.agency})
@@ -131,3 +133,10 @@ def child_page(
         "contested": contested,
     }
     return render(request, "views/child.html", context)
+
+
+def _timeline_title(entries: list[Any], ringed: int) -> str:
+    """The swimlane's accessible name: how many entries, and how many of them are contested
+    (said in words, as the rings are only a shape)."""
+    words = f"Timeline of events by agency, {len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+    return words + (f", {ringed} contested" if ringed else "")

@@ -5,11 +5,16 @@ no JavaScript and prints as it looks.
 Every mark carries a ``<title>`` (a tooltip and an accessible name), and the same events are in
 the table under the picture, which is the accessible version. Colours come from the GOV.UK
 palette and every mark is also distinguished by shape, never by colour alone.
+
+A contested event (issue 9: an open contest names its record, its link or its alert) is drawn
+inside a dashed ring, and its ``<title>`` says "Contested" and which contests, so the picture
+agrees with the table's "Contested" tag without relying on colour: the ring is a shape, and
+the words are there for anyone who cannot see it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -44,9 +49,27 @@ def _label(value: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _mark_title(on: date, event_type: str, household: bool) -> str:
+# The open contests on an entry (``ContestMarks.entry``): empty when it is not contested.
+ContestsOf = Callable[[ChronologyEntry], Sequence[int]]
+RING = 11  # the contested ring's radius: clear of a contact's circle (5) and a concern's diamond (7)
+
+
+def _contested_words(ids: Sequence[int]) -> str:
+    """What a contested mark's title adds: the same word as the table's tag, and the contests."""
+    if not ids:
+        return ""
+    return f". Contested ({', '.join(f'contest {i}' for i in ids)})"
+
+
+def _mark_title(on: date, event_type: str, household: bool, contests: Sequence[int] = ()) -> str:
     about = " (adult in household)" if household else ""
-    return escape(f"{on.isoformat()}: {_label(event_type)}{about}")
+    return escape(f"{on.isoformat()}: {_label(event_type)}{about}{_contested_words(contests)}")
+
+
+def _ring(cx: float, cy: float, r: float, label: str) -> str:
+    """The contested ring, drawn under the mark it surrounds (so the mark stays on top); it
+    carries the mark's title too, since hovering the ring should say the same."""
+    return f'<circle class="contested-ring" cx="{cx}" cy="{cy}" r="{r}"><title>{label}</title></circle>'
 
 
 def _ticks(start: date, end: date) -> list[date]:
@@ -65,9 +88,19 @@ def _ticks(start: date, end: date) -> list[date]:
     return ticks
 
 
-def render_swimlanes(entries: Iterable[ChronologyEntry], *, title: str = "Timeline of events by agency") -> str:
-    """The SVG markup (safe to embed: every text is escaped)."""
+def render_swimlanes(
+    entries: Iterable[ChronologyEntry],
+    *,
+    title: str = "Timeline of events by agency",
+    contested: ContestsOf | None = None,
+) -> str:
+    """The SVG markup (safe to embed: every text is escaped). ``contested`` gives the open
+    contests on an entry (the page passes ``ContestMarks.entry``); those entries are ringed."""
     items = list(entries)
+
+    def contests_of(entry: ChronologyEntry) -> Sequence[int]:
+        return contested(entry) if contested is not None else ()
+
     records = [e for e in items if e.kind == "record"]
     overlays = [e for e in items if e.kind in ("alert", "decision")]
     lanes: dict[str, list[ChronologyEntry]] = {}
@@ -102,8 +135,12 @@ def render_swimlanes(entries: Iterable[ChronologyEntry], *, title: str = "Timeli
         for entry in lane.entries:
             cx = x(entry.on)
             household = entry.about == "household"
-            label = _mark_title(entry.on, entry.event_type, household)
+            contests = contests_of(entry)
+            label = _mark_title(entry.on, entry.event_type, household, contests)
             extra = " household" if household else ""
+            if contests:
+                out.append(_ring(cx, middle, RING, label))
+                extra += " contested"
             if _is_concern(entry.event_type):
                 points = f"{cx},{top} {cx + 7},{middle} {cx},{bottom_of_mark} {cx - 7},{middle}"
                 out.append(f'<polygon class="concern{extra}" points="{points}"><title>{label}</title></polygon>')
@@ -120,10 +157,12 @@ def render_swimlanes(entries: Iterable[ChronologyEntry], *, title: str = "Timeli
             if kind == "alert"
             else f"Decision: {_label(entry.decision or '')}"
         )
-        out.append(
-            f'<line class="{kind}" x1="{cx}" y1="{TOP}" x2="{cx}" y2="{bottom}">'
-            f"<title>{escape(entry.on.isoformat() + ': ' + words)}</title></line>"
-        )
+        contests = contests_of(entry)
+        label = escape(entry.on.isoformat() + ": " + words + _contested_words(contests))
+        if contests:  # a ring on the line's top end, and the line itself drawn in another pattern
+            out.append(_ring(cx, TOP / 2 + 1, TOP / 2, label))
+            kind += " contested"
+        out.append(f'<line class="{kind}" x1="{cx}" y1="{TOP}" x2="{cx}" y2="{bottom}"><title>{label}</title></line>')
     out.append(f'<line class="axis" x1="{LABEL_WIDTH}" y1="{bottom}" x2="{WIDTH - 20}" y2="{bottom}"/>')
     ticks = _ticks(start, end)
     short = not ticks  # under a month: label the first and last event's dates instead
