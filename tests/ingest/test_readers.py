@@ -11,7 +11,7 @@ from joinedup.ingest import UnreadableFile, ingest_file
 from joinedup.ingest.readers import CSV_COLUMNS, read_file
 from support.records import record, write_jsonl
 
-HEADER = ",".join(CSV_COLUMNS[:-1])
+HEADER = ",".join(c for c in CSV_COLUMNS if c not in ("subject_index", "other_ids"))
 
 
 def _csv(tmp_path: Path, body: str, header: str = HEADER) -> Path:

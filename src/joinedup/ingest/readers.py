@@ -36,8 +36,13 @@ SUBJECT_COLUMNS = (
 )
 ADDRESS_COLUMNS = ("address_line1", "address_line2", "address_town", "address_postcode")
 OPTIONAL_COLUMNS = ("subject_index",)
-CSV_COLUMNS = RECORD_COLUMNS + SUBJECT_COLUMNS + ADDRESS_COLUMNS + OPTIONAL_COLUMNS
+# Added to format v1 after the columns above (headers name columns, so any order is read).
+ADDED_SUBJECT_COLUMNS = ("other_ids",)
+CSV_COLUMNS = RECORD_COLUMNS + SUBJECT_COLUMNS + ADDRESS_COLUMNS + OPTIONAL_COLUMNS + ADDED_SUBJECT_COLUMNS
 OTHER_NAMES_SEPARATOR = ";"
+# ``other_ids`` in a CSV cell: ``scheme:value`` pairs separated by ";" (``mosaic:123;pnc:19/1234A``).
+OTHER_IDS_SEPARATOR = ";"
+SCHEME_SEPARATOR = ":"
 MAX_LINE_BYTES = 1_000_000
 
 
@@ -230,15 +235,28 @@ def parse_csv_text(text: str) -> Iterator[RawRow]:
 
 
 def _subject_from_cells(cells: dict[str, str]) -> dict[str, Any]:
-    subject: dict[str, Any] = {c: cells[c] for c in SUBJECT_COLUMNS if c in cells}
+    subject: dict[str, Any] = {c: cells[c] for c in SUBJECT_COLUMNS + ADDED_SUBJECT_COLUMNS if c in cells}
     if "other_names" in subject:
         subject["other_names"] = [n.strip() for n in subject["other_names"].split(OTHER_NAMES_SEPARATOR) if n.strip()]
+    if "other_ids" in subject:
+        subject["other_ids"] = [
+            _other_id(item) for item in subject["other_ids"].split(OTHER_IDS_SEPARATOR) if item.strip()
+        ]
     address = {c.removeprefix("address_"): cells[c] for c in ADDRESS_COLUMNS if c in cells}
     if address:
         subject["address"] = address
     if "subject_index" in cells:
         subject["_index"] = cells["subject_index"]
     return subject
+
+
+def _other_id(item: str) -> dict[str, str]:
+    """``"mosaic:123"`` -> ``{"scheme": "mosaic", "value": "123"}``; an item with no scheme is
+    passed on without one, so validation names the missing field at its position."""
+    scheme, separator, value = item.partition(SCHEME_SEPARATOR)
+    if not separator:
+        return {"value": item.strip()}
+    return {"scheme": scheme.strip(), "value": value.strip()}
 
 
 def _ordered_subjects(subjects: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ def _subject_row(subject: dict[str, Any]) -> dict[str, Any]:
         "sex": subject.get("sex"),
         "nhs_number": subject.get("nhs_number"),
         "upn": subject.get("upn"),
+        "other_ids": subject.get("other_ids") or None,
         "address_line1": address.get("line1"),
         "address_line2": address.get("line2"),
         "address_town": address.get("town"),

@@ -20,6 +20,9 @@ from joinedup.records.vocab import Agency, EventType, Sex, SubjectRole
 MAX_NARRATIVE = 20_000
 MAX_NAME = 100
 MAX_SUBJECTS = 50
+MAX_OTHER_IDS = 10
+MAX_SCHEME = 40
+MAX_ID_VALUE = 50
 
 ShortText = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Name = Annotated[str, Field(max_length=MAX_NAME)]
@@ -27,6 +30,9 @@ Name = Annotated[str, Field(max_length=MAX_NAME)]
 # A date of birth may be partial ("2016-05", "2016") because agencies record what they know;
 # identity treats anything it cannot read as a whole calendar date as unknown, never a guess.
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# A scheme names whose numbering an id belongs to ("mosaic", "lcs", "pnc", "school_adm"): letters,
+# digits, "_", "-" and "."; identity compares ids of one scheme only, case-insensitively.
+_SCHEME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class Address(BaseModel):
@@ -36,6 +42,32 @@ class Address(BaseModel):
     line2: Annotated[str | None, Field(max_length=200)] = None
     town: Annotated[str | None, Field(max_length=MAX_NAME)] = None
     postcode: Annotated[str | None, Field(max_length=12)] = None
+
+
+class OtherId(BaseModel):
+    """An agency-local or other person identifier: a council social-care person id (Mosaic,
+    LCS), a police PNC id, a school admission number. Unlike an NHS number or UPN it has no
+    check digit and means nothing outside its ``scheme``, so identity weighs it as evidence
+    (a mistyped or reused id is possible), never as proof; the value is kept exactly as sent."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    scheme: Annotated[str, Field(min_length=1, max_length=MAX_SCHEME)]
+    value: Annotated[str, Field(min_length=1, max_length=MAX_ID_VALUE)]
+
+    @field_validator("scheme")
+    @classmethod
+    def _scheme_shape(cls, value: str) -> str:
+        if not _SCHEME.match(value):
+            raise ValueError("a scheme is a short code of letters, digits, '_', '-' or '.' (such as 'mosaic' or 'pnc')")
+        return value
+
+    @field_validator("value")
+    @classmethod
+    def _has_id_characters(cls, value: str) -> str:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError("the id has no letters or digits; send the id itself or leave other_ids out")
+        return value
 
 
 class Subject(BaseModel):
@@ -52,6 +84,18 @@ class Subject(BaseModel):
     nhs_number: Annotated[str | None, Field(max_length=20)] = None
     upn: Annotated[str | None, Field(max_length=20)] = None
     address: Address | None = None
+    other_ids: Annotated[list[OtherId], Field(max_length=MAX_OTHER_IDS)] = Field(default_factory=list)
+
+    @field_validator("other_ids")
+    @classmethod
+    def _one_value_per_scheme(cls, value: list[OtherId]) -> list[OtherId]:
+        seen: set[str] = set()
+        for item in value:
+            scheme = item.scheme.lower()
+            if scheme in seen:
+                raise ValueError(f"scheme {item.scheme!r} is given twice; send one id per scheme for one person")
+            seen.add(scheme)
+        return value
 
     @field_validator("date_of_birth")
     @classmethod

@@ -55,6 +55,7 @@ SUBJECT_COLUMNS = (
     "address_line2",
     "address_town",
     "address_postcode",
+    "other_ids",
 )
 
 

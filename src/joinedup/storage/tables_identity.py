@@ -61,6 +61,7 @@ class IdentityProfile(Base):
         Index("ix_identity_profiles_names", "given_canon", "family_block"),
         Index("ix_identity_profiles_given", "given"),
         Index("ix_identity_profiles_family", "family"),
+        Index("ix_identity_profiles_local_id", "local_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,6 +82,11 @@ class IdentityProfile(Base):
     address: Mapped[str | None] = mapped_column(String(200))
     nhs: Mapped[str | None] = mapped_column(String(10))
     upn: Mapped[str | None] = mapped_column(String(13))
+    # Agency-local person ids, standardised ("scheme:VALUE"): the one the model compares and
+    # blocks on (the first the record gave), and all of them, for the decision guards.
+    local_id: Mapped[str | None] = mapped_column(String(100))
+    local_scheme: Mapped[str | None] = mapped_column(String(40))
+    local_ids: Mapped[list[str] | None] = mapped_column(JSON)
     # The roles this variant was recorded in (child, parent...), for the decision guards.
     roles: Mapped[list[str] | None] = mapped_column(JSON)
 

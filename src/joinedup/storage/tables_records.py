@@ -120,6 +120,8 @@ class RecordSubject(Base):
     address_line2: Mapped[str | None] = mapped_column(String(200))
     address_town: Mapped[str | None] = mapped_column(String(100))
     address_postcode: Mapped[str | None] = mapped_column(String(12))
+    # Agency-local person ids exactly as sent: [{"scheme", "value"}] (record format v1, added).
+    other_ids: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
 
 class RecordHead(Base):
