@@ -12,6 +12,7 @@ figures go in the closing notes, never into tests.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -139,6 +140,7 @@ def main() -> None:
         path = workdir / "bench.jsonl"
         path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in many_records(args.records, prefix="B")))
         print(f"{args.records:,} records, {path.stat().st_size / 1e6:.1f} MB JSON Lines, chunk {CHUNK:,}")
+        print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         print(
             f"{'backend':<12}{'intake s':>10}{'rec/s':>9}{'baseline s':>12}{'rec/s':>9}{'ratio':>7}"
             f"{'full s':>9}{'rec/s':>8}"
@@ -161,6 +163,7 @@ def main() -> None:
                 f"{full:>9.1f}{n / full:>8,.0f}",
                 flush=True,
             )
+        print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select
 
+from joinedup.storage.membership import one_of
 from joinedup.storage.tables_identity import Person, SubjectLink
 from joinedup.storage.tables_records import Organisation, Record, RecordHead, RecordSubject
 
@@ -147,7 +148,7 @@ def _rows_for_persons(conn: Connection, person_ids: Iterable[int], story: bool =
     rows: list[Row] = []
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        rows.extend(conn.execute(_link_query(story).where(SubjectLink.person_id.in_(part))).all())
+        rows.extend(conn.execute(_link_query(story).where(one_of(conn, SubjectLink.person_id, part))).all())
     return rows
 
 
@@ -158,7 +159,7 @@ def _rows_sharing_records(conn: Connection, person_ids: Iterable[int], story: bo
     named = SubjectLink.__table__.alias("named")
     rows: list[Row] = []
     for i in range(0, len(ids), CHUNK):
-        theirs = select(named.c.record_id).where(named.c.person_id.in_(ids[i : i + CHUNK]))
+        theirs = select(named.c.record_id).where(one_of(conn, named.c.person_id, ids[i : i + CHUNK]))
         rows.extend(conn.execute(_link_query(story).where(SubjectLink.record_id.in_(theirs))).all())
     return rows
 
@@ -208,7 +209,7 @@ def _rows_for_records(conn: Connection, record_ids: set[int]) -> list[Row]:
     rows: list[Row] = []
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        rows.extend(conn.execute(_link_query().where(SubjectLink.record_id.in_(part))).all())
+        rows.extend(conn.execute(_link_query().where(one_of(conn, SubjectLink.record_id, part))).all())
     return rows
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, select
 
 from joinedup.alerts import notify, service
 from joinedup.alerts.routing import Area, current_area, known_areas
@@ -28,6 +28,8 @@ from joinedup.rules.evaluate import Firing, evaluate
 from joinedup.rules.loader import load_library
 from joinedup.rules.model import Rule
 from joinedup.storage import alerts_repo, records_repo
+from joinedup.storage.bulk import bulk_insert, table_of
+from joinedup.storage.statistics import refresh_statistics
 from joinedup.storage.tables_alerts import RuleEvaluatedRecord
 from joinedup.storage.tables_records import Record
 
@@ -44,6 +46,8 @@ def evaluate_pending(engine: Engine) -> int:
     rules = load_library()
     total = 0
     while True:
+        # A bulk load grows the tables the story reads below; PostgreSQL must know (issue 4).
+        refresh_statistics(engine)
         with engine.begin() as conn:
             queued = records_repo.queued_linked_records(conn, CHUNK)
             if not queued:
@@ -54,7 +58,9 @@ def evaluate_pending(engine: Engine) -> int:
                 facts = load_child_facts(conn, children_touched(conn, record_ids))
                 evaluate_children(conn, rules, facts, now)
                 notify_for_records(conn, set(record_ids), facts, now)
-                conn.execute(insert(RuleEvaluatedRecord), [{"record_id": r, "evaluated_at": now} for r in record_ids])
+                bulk_insert(
+                    conn, table_of(RuleEvaluatedRecord), ("record_id", "evaluated_at"), [(r, now) for r in record_ids]
+                )
             # Superseded versions leave the queue unjudged: their current version is judged instead.
             records_repo.dequeue(conn, [r for r, _ in queued])
         total += len(record_ids)

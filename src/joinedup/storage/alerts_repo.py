@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from joinedup.storage.membership import one_of
 from joinedup.storage.tables_alerts import Alert, AlertAction, AlertEvidence
 
 
@@ -28,7 +29,7 @@ def find_open(conn: Connection, person_id: int, rule_id: str) -> Alert | None:
 
 def open_alerts_for(conn: Connection, person_ids: Sequence[int]) -> dict[tuple[int, str], Any]:
     rows = conn.execute(
-        select(Alert.__table__).where(Alert.person_id.in_(list(person_ids)), Alert.open_key.is_not(None))
+        select(Alert.__table__).where(one_of(conn, Alert.person_id, person_ids), Alert.open_key.is_not(None))
     )
     # Keyed as the alert is kept open: by rule, or by group for rules sharing one alert.
     return {(r.person_id, r.open_key.split(":", 1)[1]): r for r in rows}
@@ -40,7 +41,7 @@ def closed_until(conn: Connection, person_ids: Sequence[int]) -> dict[tuple[int,
     rows = conn.execute(
         select(Alert.person_id, Alert.rule_id, func.max(AlertEvidence.occurred_on))
         .join(AlertEvidence, AlertEvidence.alert_id == Alert.id)
-        .where(Alert.person_id.in_(list(person_ids)), Alert.open_key.is_(None))
+        .where(one_of(conn, Alert.person_id, person_ids), Alert.open_key.is_(None))
         .group_by(Alert.person_id, Alert.rule_id)
     )
     return {(p, r): d for p, r, d in rows}

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, literal, null, or_, select, tuple_, update
 
+from joinedup.storage.bulk import bulk_insert_dicts, table_of
+from joinedup.storage.membership import one_of
 from joinedup.storage.tables_identity import IdentityProfile, Person, ReviewItem, SubjectLink
 from joinedup.storage.tables_records import RecordSubject
 
@@ -77,7 +79,7 @@ def candidate_profiles(conn: Connection, keys: dict[str, set[Any]]) -> list[dict
                 else:
                     condition = tuple_(*cols).in_(list(chunk))
             else:
-                condition = columns[key].in_(list(chunk))
+                condition = one_of(conn, columns[key], chunk)
             for row in conn.execute(select(IdentityProfile).where(condition)):
                 found.setdefault(row.id, dict(row._mapping))
     return list(found.values())
@@ -99,7 +101,7 @@ def profiles_in_blocks(conn: Connection, keys: Sequence[tuple[Sequence[str], Seq
     persons = sorted({p["person_id"] for p in found.values()})
     for chunk in _chunks(persons):
         query = select(IdentityProfile).where(
-            IdentityProfile.person_id.in_(list(chunk)), IdentityProfile.id.not_in(list(found))
+            one_of(conn, IdentityProfile.person_id, chunk), IdentityProfile.id.not_in(list(found))
         )
         for row in conn.execute(query):
             found.setdefault(row.id, dict(row._mapping))
@@ -128,7 +130,7 @@ def name_counts(conn: Connection, givens: set[str], families: set[str]) -> tuple
     ):
         for chunk in _chunks(sorted(values)):
             for value, count in conn.execute(
-                select(column, func.count()).where(column.in_(list(chunk))).group_by(column)
+                select(column, func.count()).where(one_of(conn, column, chunk)).group_by(column)
             ):
                 if value is not None:
                     target[value] = count
@@ -136,20 +138,26 @@ def name_counts(conn: Connection, givens: set[str], families: set[str]) -> tuple
 
 
 def create_persons(conn: Connection, count: int) -> list[int]:
+    """``count`` new active persons, in one statement: the rows are identical, so the ids come
+    back from one ``INSERT ... SELECT`` over a counted series rather than from an executemany
+    (a row per round trip on SQLite, a bind per row on PostgreSQL)."""
     if count == 0:
         return []
-    stamp = now()
-    result = conn.execute(
-        insert(Person).returning(Person.id, sort_by_parameter_order=True),
-        [{"created_at": stamp, "status": "active", "merged_into_id": None} for _ in range(count)],
+    series = select(literal(1).label("n")).cte("person_series", recursive=True)
+    series = series.union_all(select(series.c.n + 1).where(series.c.n < count))
+    rows = select(bindparam("stamp", now(), type_=Person.created_at.type), literal("active"), null()).select_from(
+        series
     )
-    return [row[0] for row in result]
+    result = conn.execute(
+        insert(Person).from_select(["created_at", "status", "merged_into_id"], rows).returning(Person.id)
+    )
+    return sorted(row[0] for row in result)
 
 
 def insert_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         stamp = now()
-        conn.execute(insert(SubjectLink), [{**row, "linked_at": stamp} for row in rows])
+        bulk_insert_dicts(conn, table_of(SubjectLink), [{**row, "linked_at": stamp} for row in rows])
 
 
 def insert_review_items(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -178,7 +186,7 @@ def add_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
         )
     fresh = [row for key, row in unique.items() if key not in held]
     if fresh:
-        conn.execute(insert(IdentityProfile), fresh)
+        bulk_insert_dicts(conn, table_of(IdentityProfile), fresh)
 
 
 def person_of_profile(conn: Connection, profile_id: int) -> int | None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
 
-from joinedup.storage.bulk import bulk_insert
+from joinedup.storage.bulk import bulk_insert, bulk_insert_dicts, table_of
+from joinedup.storage.membership import one_of
 from joinedup.storage.tables_records import (
     IngestBatch,
     IngestRejection,
@@ -170,11 +171,13 @@ def store_records(
                 RecordHead.source_record_id,
                 RecordHead.version,
                 RecordHead.content_hash,
-            ).where(RecordHead.source_record_id.in_(ids))
+            ).where(one_of(conn, RecordHead.source_record_id, ids))
         ):
             heads[(row.agency, row.source_record_id)] = (row.id, row.version, row.content_hash)
         for held in conn.execute(
-            select(Record.agency, Record.source_record_id, Record.content_hash).where(Record.source_record_id.in_(ids))
+            select(Record.agency, Record.source_record_id, Record.content_hash).where(
+                one_of(conn, Record.source_record_id, ids)
+            )
         ):
             known.setdefault((held.agency, held.source_record_id), set()).add(held.content_hash)
 
@@ -223,17 +226,17 @@ def store_records(
                     batch_id,
                 )
             )
-        bulk_insert(conn, Record.__table__, RECORD_COLUMNS, rows)  # type: ignore[arg-type]
+        bulk_insert(conn, table_of(Record), RECORD_COLUMNS, rows)
         record_ids = _ids_of(conn, [(item.agency, item.source_record_id, version) for item, version, _ in plan])
         subject_rows = [
             (record_id, index, *(subject.get(c) for c in SUBJECT_COLUMNS))
             for record_id, (item, _, _) in zip(record_ids, plan, strict=True)
             for index, subject in enumerate(item.subjects)
         ]
-        bulk_insert(conn, RecordSubject.__table__, ("record_id", "subject_index", *SUBJECT_COLUMNS), subject_rows)  # type: ignore[arg-type]
+        bulk_insert(conn, table_of(RecordSubject), ("record_id", "subject_index", *SUBJECT_COLUMNS), subject_rows)
         _move_heads(conn, plan, record_ids, heads)
         # Queued in the same transaction: a stored record is never left without its later stages.
-        conn.execute(insert(PipelineQueue), [{"record_id": r, "queued_at": received_at} for r in record_ids])
+        bulk_insert(conn, table_of(PipelineQueue), ("record_id", "queued_at"), [(r, received_at) for r in record_ids])
 
     return [StoreOutcome(outcome, record_ids[index] if index is not None else None) for outcome, index in outcomes]
 
@@ -244,7 +247,7 @@ def _ids_of(conn: Connection, keys: list[tuple[str, str, int]]) -> list[int]:
     found: dict[tuple[str, str, int], int] = {}
     for row in conn.execute(
         select(Record.id, Record.agency, Record.source_record_id, Record.version).where(
-            Record.source_record_id.in_(sorted({k[1] for k in keys}))
+            one_of(conn, Record.source_record_id, sorted({k[1] for k in keys}))
         )
     ):
         found[(row.agency, row.source_record_id, row.version)] = row.id
@@ -271,7 +274,7 @@ def _move_heads(
         if k in heads
     ]
     if inserts:
-        conn.execute(insert(RecordHead), inserts)
+        bulk_insert_dicts(conn, table_of(RecordHead), inserts)
     if updates:
         conn.execute(
             update(RecordHead)
@@ -316,7 +319,9 @@ def queued_unlinked_subjects(conn: Connection, limit: int) -> list[dict[str, Any
         ids = _queue_page(conn, after)
         if not ids:
             break
-        query = select(RecordSubject).where(RecordSubject.record_id.in_(ids), unlinked).order_by(RecordSubject.id)
+        query = (
+            select(RecordSubject).where(one_of(conn, RecordSubject.record_id, ids), unlinked).order_by(RecordSubject.id)
+        )
         found.extend(dict(row._mapping) for row in conn.execute(query))
         after = ids[-1]
     return found
@@ -336,9 +341,13 @@ def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]
         ids = _queue_page(conn, after, claim=True)
         if not ids:
             break
-        linked = set(conn.execute(select(SubjectLink.record_id).where(SubjectLink.record_id.in_(ids))).scalars())
+        linked = set(
+            conn.execute(select(SubjectLink.record_id).where(one_of(conn, SubjectLink.record_id, ids))).scalars()
+        )
         current = set(
-            conn.execute(select(RecordHead.record_id).where(RecordHead.record_id.in_(sorted(linked)))).scalars()
+            conn.execute(
+                select(RecordHead.record_id).where(one_of(conn, RecordHead.record_id, sorted(linked)))
+            ).scalars()
         )
         found.extend((r, r in current) for r in ids if r in linked)
         after = ids[-1]
@@ -348,7 +357,9 @@ def queued_linked_records(conn: Connection, limit: int) -> list[tuple[int, bool]
 def dequeue(conn: Connection, record_ids: Sequence[int]) -> None:
     ids = list(record_ids)
     for start in range(0, len(ids), QUEUE_CHUNK):
-        conn.execute(delete(PipelineQueue).where(PipelineQueue.record_id.in_(ids[start : start + QUEUE_CHUNK])))
+        conn.execute(
+            delete(PipelineQueue).where(one_of(conn, PipelineQueue.record_id, ids[start : start + QUEUE_CHUNK]))
+        )
 
 
 def count_records(conn: Connection) -> int:
