@@ -113,6 +113,31 @@ def test_the_calibrator_learns_that_stronger_evidence_and_commoner_themes_are_li
     assert {s.theme_id for s in tagger.decide(review({"neglect"}), settings, 1)} == {"neglect"}
 
 
+def test_the_cue_bonus_is_chosen_with_the_calibrator_and_used_when_deciding() -> None:
+    """The cue bonus is one of the settings chosen on dev (it was a constant); the chosen value
+    is the one ``decide`` applies, so a theme evidenced only by a cue phrase can be suggested."""
+    import numpy as np
+
+    from joinedup.learning import evaluate as ev
+    from joinedup.learning import taxonomy
+
+    ids = taxonomy.theme_ids()
+
+    def review(cued: set[str]) -> tagger.SentenceScores:
+        similarity = np.full((2, len(ids)), 0.1, dtype=np.float32)
+        cue = np.zeros_like(similarity)
+        for theme_id in cued:
+            cue[0, ids.index(theme_id)] = 1.0
+        return tagger.SentenceScores([0, 0], similarity, cue, np.zeros((2, 384), np.float32))
+
+    gold = [frozenset({"neglect"}), frozenset({"domestic_abuse"}), frozenset({"neglect", "domestic_abuse"})] * 4
+    settings = ev.choose_settings(gold, [review(set(g)) for g in gold])
+    assert settings.cue_bonus in ev.GRID["cue_bonus"] and settings.threshold in ev.GRID["threshold"]
+    assert {s.theme_id for s in tagger.decide(review({"neglect"}), settings, 1)} == {"neglect"}
+    shipped = tagger.TaggerSettings.load()
+    assert shipped.cue_bonus in ev.GRID["cue_bonus"] and shipped.threshold in ev.GRID["threshold"]
+
+
 def test_the_shipped_settings_have_a_prior_for_every_theme() -> None:
     from joinedup.learning import taxonomy
 
