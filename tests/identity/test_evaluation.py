@@ -52,7 +52,7 @@ def test_eval_linkage_prints_ours_beside_plain_splink(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "linkage", "--truth", str(synth), "--febrl", "febrl1", "--format", "json"])
     assert result.exit_code == 0, result.output
     report = orjson.loads(result.stdout)
-    assert report["model_version"] == "default-1"
+    assert report["model_version"] == "default-2"
     assert [d["dataset"] for d in report["datasets"]] == ["synth", "febrl1"]
     for dataset in report["datasets"]:
         assert set(dataset["ours"]) == SCORE_KEYS == set(dataset["plain_splink"])

@@ -70,7 +70,7 @@ def test_link_run_relinks_everything_and_keeps_what_a_person_decided(cli: Any, t
     assert run.exit_code == 0, run.output
     report = orjson.loads(run.stdout)
     assert report["subjects"] == 5
-    assert report["model_version"] == "default-1"
+    assert report["model_version"] == "default-2"
     after = {(r["source_record_id"], r["subject_index"]): r for r in _export(cli)}
     # The same people, under the same person ids; the clerk's merge stands.
     assert {k: r["person_id"] for k, r in after.items()} == {**person, ("P-1", 0): person[("S-1", 0)]}

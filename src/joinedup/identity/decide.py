@@ -12,6 +12,34 @@ into the other's file:
   typing slip explains (a father and son of one name);
 - a cluster holds at most one existing person: merging two people already in the index is a
   clerk's decision (a review item), never a side effect of a new record.
+
+Given and family names swapped (a clerk's slip) count as compatible names: twins share their
+family name, so a swap never describes two of them.
+
+An agency-local person id (``other_ids``: a social-care person number, a police records id)
+that the two clusters share, of one scheme and exactly the same value, with no other id of a
+scheme both hold disagreeing, lets a pair past the given-name (siblings) and the age-gap
+guards, except where the two clusters share a date of birth and no given name fits (the twins'
+signature: one birthday, two names), where the name guard still holds. The same case-system
+number on both is better evidence of one person than a given name that changed (a child who
+took another name, a clerk who wrote the middle name) or a date of birth a system got wrong.
+It is not a trusted id: the pair still needs the model's
+auto-link probability, and the one-record, different NHS number / UPN and different-sex guards
+still hold. An id of the same scheme that differs is evidence against (the model's weight),
+never a veto, because ids are mistyped too.
+
+The trade, written down. Twins: a clerk who keys one twin's number onto her sister's record
+(sibling groups are registered together, so their numbers are often one keystroke apart) gives
+that record the other twin's id; because the twins share a date of birth, the name guard still
+refuses the join, so twins are protected as before (``tests/identity/test_local_ids.py``).
+Siblings of different ages are where the trade lands: such a mistyped record whose other fields
+(family name, address) fit the sibling can join the sibling, where without local ids it would
+have been refused. Two things limit it: the pair still needs the auto-link probability, in
+which a different given name and date of birth weigh heavily against; and the waiver needs the
+clusters' ids to agree without conflict, so a cluster already holding the child's right number
+beside the mistyped one waives nothing. What we buy: a person whose given name or date of birth
+differs between systems (a name changed, a date keyed wrong) is linked by the number their case
+system gives them, which is how FEBRL's duplicates are told apart.
 """
 
 from __future__ import annotations
@@ -102,6 +130,8 @@ class Node:
     nhs: str | None
     upn: str | None
     dob: str | None = None
+    local_ids: tuple[str, ...] = ()  # agency-local ids, "scheme:VALUE" (standardise.standard_other_ids)
+    family: str | None = None
 
 
 @dataclass
@@ -124,6 +154,8 @@ def given_names_compatible(a: Node, b: Node) -> bool:
         return True
     if a.given == b.given or set(a.given_all) & set(b.given_all):
         return True
+    if a.given == b.family or b.given == a.family:
+        return True  # given and family name swapped: a clerk's slip, never twins (they share the family name)
     if nicknames().equivalent(a.given, b.given):
         return True
     shorter = min(len(a.given), len(b.given))
@@ -142,8 +174,9 @@ def guard(a: Node, b: Node) -> str | None:
     return reason
 
 
-def hard_guard(a: Node, b: Node) -> str | None:
-    """The guards no amount of name evidence can overrule."""
+def hard_guard(a: Node, b: Node, *, local_id_agrees: bool = False) -> str | None:
+    """The guards no amount of name evidence can overrule (the age gap excepted when an
+    agency-local id agrees, ``local_ids_agree``)."""
     if a.record_id is not None and a.record_id == b.record_id:
         return "two subjects of one record"
     if a.nhs and b.nhs and a.nhs != b.nhs:
@@ -152,7 +185,7 @@ def hard_guard(a: Node, b: Node) -> str | None:
         return "different UPNs"
     if a.sex and b.sex and a.sex != b.sex:
         return "different sexes"
-    if a.dob and b.dob and dates_of_birth_conflict(a.dob, b.dob):
+    if not local_id_agrees and a.dob and b.dob and dates_of_birth_conflict(a.dob, b.dob):
         return "different dates of birth (parent and child, or siblings, of one name?)"
     return None
 
@@ -166,6 +199,23 @@ def dates_of_birth_conflict(a: str, b: str) -> bool:
     if jellyfish.damerau_levenshtein_distance(a, b) <= 1:
         return False
     return not (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
+
+
+def local_ids_agree(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> bool:
+    """Do two sets of agency-local ids ("scheme:VALUE") name one person: at least one id in
+    common, and for every scheme both sides hold, one and the same id? A system gives a person
+    one number, so a cluster holding two of one scheme (a mistyped number beside the right one)
+    is in doubt, and then nothing is waived."""
+    if not a or not b or a.isdisjoint(b):
+        return False
+    by_scheme_a: dict[str, set[str]] = {}
+    by_scheme_b: dict[str, set[str]] = {}
+    for values, target in ((a, by_scheme_a), (b, by_scheme_b)):
+        for key in values:
+            target.setdefault(key.split(":", 1)[0], set()).add(key)
+    return all(
+        len(by_scheme_a[s]) == 1 and by_scheme_a[s] == by_scheme_b[s] for s in by_scheme_a.keys() & by_scheme_b.keys()
+    )
 
 
 def trusted(a: Node, b: Node) -> bool:
@@ -183,7 +233,8 @@ class _Summary:
     sexes: set[str] = field(default_factory=set)
     dobs: set[str] = field(default_factory=set)
     givens: set[str] = field(default_factory=set)
-    names: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (given, given_all) of named members
+    names: set[tuple[str, tuple[str, ...], str | None]] = field(default_factory=set)  # (given, given_all, family)
+    local_ids: set[str] = field(default_factory=set)
 
     def add(self, node: Node) -> None:
         if node.record_id is not None:
@@ -198,7 +249,8 @@ class _Summary:
                 values.add(value)
         if node.given:
             self.givens.add(node.given)
-            self.names.add((node.given, node.given_all))
+            self.names.add((node.given, node.given_all, node.family))
+        self.local_ids.update(node.local_ids)
 
     def update(self, other: _Summary) -> None:
         self.records |= other.records
@@ -208,6 +260,7 @@ class _Summary:
         self.dobs |= other.dobs
         self.givens |= other.givens
         self.names |= other.names
+        self.local_ids |= other.local_ids
 
 
 @dataclass(slots=True)
@@ -377,7 +430,7 @@ def _conflicting(a: set[str], b: set[str]) -> bool:
     return bool(a) and bool(b) and (len(a) > 1 or len(b) > 1 or a != b)
 
 
-def _may_conflict(a: _Summary, b: _Summary) -> bool:
+def _may_conflict(a: _Summary, b: _Summary, *, local_id_agrees: bool = False) -> bool:
     """Whether any member of ``a`` and any member of ``b`` fail a hard guard (exactly: ``False``
     means no pair of members does)."""
     return bool(
@@ -385,7 +438,7 @@ def _may_conflict(a: _Summary, b: _Summary) -> bool:
         or _conflicting(a.nhs, b.nhs)
         or _conflicting(a.upn, b.upn)
         or _conflicting(a.sexes, b.sexes)
-        or any(dates_of_birth_conflict(x, y) for x in a.dobs for y in b.dobs)
+        or (not local_id_agrees and any(dates_of_birth_conflict(x, y) for x in a.dobs for y in b.dobs))
     )
 
 
@@ -396,11 +449,12 @@ def _cluster_guard(a: _Cluster, b: _Cluster, *, ignore_names: bool) -> str | Non
     if a.person_id is not None and b.person_id is not None:
         return "would merge two existing persons"
     sa, sb = a.summary, b.summary
-    if _may_conflict(sa, sb):
+    id_agrees = local_ids_agree(sa.local_ids, sb.local_ids)
+    if _may_conflict(sa, sb, local_id_agrees=id_agrees):
         # Rare: find the first failing pair, member by member, for the reason a clerk reads.
         for x in a.members:
             for y in b.members:
-                reason = hard_guard(x, y)
+                reason = hard_guard(x, y, local_id_agrees=id_agrees)
                 if reason:
                     return reason
     if ignore_names or not sa.names or not sb.names:
@@ -408,15 +462,18 @@ def _cluster_guard(a: _Cluster, b: _Cluster, *, ignore_names: bool) -> str | Non
     if not sa.givens.isdisjoint(sb.givens):
         return None  # one given name in common
     if not any(_names_compatible(x, y) for x in sa.names for y in sb.names):
+        if id_agrees and sa.dobs.isdisjoint(sb.dobs):
+            return None  # one local id, and not the twins' signature (one birthday, two names)
         return NAMES_DIFFER
     return None
 
 
-def _names_compatible(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> bool:
-    given_a, all_a = a
-    given_b, all_b = b
+def _names_compatible(a: tuple[str, tuple[str, ...], str | None], b: tuple[str, tuple[str, ...], str | None]) -> bool:
+    given_a, all_a, family_a = a
+    given_b, all_b, family_b = b
     return given_names_compatible(
-        Node("", None, None, all_a, given_a, None, None, None), Node("", None, None, all_b, given_b, None, None, None)
+        Node("", None, None, all_a, given_a, None, None, None, family=family_a),
+        Node("", None, None, all_b, given_b, None, None, None, family=family_b),
     )
 
 
@@ -432,4 +489,6 @@ def node_from(uid: str, person_id: int | None, record_id: int | None, fields: Ma
         nhs=fields.get("nhs"),  # type: ignore[arg-type]
         upn=fields.get("upn"),  # type: ignore[arg-type]
         dob=fields.get("dob"),  # type: ignore[arg-type]
+        local_ids=tuple(str(k) for k in fields.get("local_ids") or ()),  # type: ignore[attr-defined]
+        family=fields.get("family"),  # type: ignore[arg-type]
     )

@@ -4,12 +4,14 @@ the same records, timed.
 
 Ours runs ``link.match``, the very function ingest runs, over all subjects as one batch, so the
 figures are the ingest path's figures, without a database in between. FEBRL records are mapped
-into our subject form as far as they go (names, date of birth, street address, postcode; an
-Australian postcode is kept whole, with no UK sector or district); the plain baseline gets the
-same five fields as a second baseline ("plain Splink, same fields"). The FEBRL baseline proper
-is Splink's own FEBRL recipe over every FEBRL column, social security id and suburb included,
-which our subjects have no place for: that is the figure anyone who has run Splink on FEBRL
-knows. On FEBRL our model is trained on the set itself, as ``joinedup link train`` would train
+into our subject form as far as they go: names, date of birth, street address, postcode (an
+Australian postcode is kept whole, with no UK sector or district), ``soc_sec_id`` as an
+agency-local id (``other_ids``, scheme ``soc_sec_id``) and the suburb as the address's town
+(kept, not compared: our model reads postcodes, not towns); FEBRL's ``state`` has no place in
+a subject and is not used. The plain baseline gets the five fields ours had before local ids as
+a second baseline ("plain Splink, same fields", unchanged so the figures stay comparable). The
+FEBRL baseline proper is Splink's own FEBRL recipe over every FEBRL column: that is the figure
+anyone who has run Splink on FEBRL knows. On FEBRL our model is trained on the set itself, as ``joinedup link train`` would train
 it on a deployment holding those records, as the plain baselines are. FEBRL4 (two files to
 link) is run as one deduplication of both files, for every method, so the pairs counted are the
 same.
@@ -190,6 +192,8 @@ def _febrl(name: str) -> tuple[list[StandardSubject], dict[int, str], pd.DataFra
                 "family_name": _clean(row["surname"]),
                 "date_of_birth": dob,
                 "address_line1": street,
+                "address_town": _clean(row["suburb"]),
+                "other_ids": [{"scheme": "soc_sec_id", "value": ssid}] if (ssid := _clean(row["soc_sec_id"])) else None,
             }
         )
         subjects.append(replace(subject, postcode=_clean(row["postcode"])))

@@ -18,7 +18,17 @@ from typing import Any
 
 import orjson
 
-SUBJECT_FIELDS = ("role", "given_name", "family_name", "other_names", "date_of_birth", "sex", "nhs_number", "upn")
+SUBJECT_FIELDS = (
+    "role",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "other_ids",
+)
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,21 @@ def comparable(subject: StandardSubject) -> dict[str, object]:
         "address": subject.address,
         "nhs": subject.nhs,
         "upn": subject.upn,
+        "local_id": subject.local_id,
+        "local_scheme": subject.local_scheme,
+        "local_ids": list(subject.local_ids),
     }
+
+
+# Fields added after profiles were first stored: left out of a signature while empty, so every
+# variant stored before them keeps its signature (and is not stored a second time).
+_ADDED_FIELDS = frozenset({"local_id", "local_scheme", "local_ids"})
 
 
 def signature(fields: Mapping[str, object]) -> str:
     """Stable hash of the compared fields: two subjects with one signature compare identically."""
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+    kept = {k: v for k, v in fields.items() if v or k not in _ADDED_FIELDS}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def smoothed(count: int, total: int) -> float:

@@ -70,7 +70,11 @@ def link_pending(engine: Engine, *, on_progress: Callable[[int], None] | None = 
 def blocking_keys(subjects: list[StandardSubject]) -> dict[str, set[Any]]:
     keys: dict[str, set[Any]] = {k: set() for k in ("nhs", "upn", "dob", "postcode", "given_canon+family_block")}
     keys["given_canon+family"] = set()
+    keys["local_id"] = set()
+    keys["postcode+family_block"] = set()
     for s in subjects:
+        keys["local_id"].add(s.local_id)
+        keys["postcode+family_block"].add((s.postcode, family_block(s.family)))
         keys["nhs"].add(s.nhs)
         keys["upn"].add(s.upn)
         keys["dob"].add(s.dob)

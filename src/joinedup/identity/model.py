@@ -17,6 +17,11 @@ the newest active one is used. Each comparison's levels, strongest first:
 - sex: same / different
 - address: same postcode and first line / same postcode / same sector / same district / other
 - NHS number, UPN (valid ones only): same / different
+- names swapped (given name written as the family name, or the other way round): swapped /
+  not; either name unknown is no evidence
+- local id (an agency-local person id, ``other_ids``; the first a record gives, compared only
+  with an id of the same scheme): same / one character different / different; no id of one
+  scheme on both sides is no evidence
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from splink import SettingsCreator, block_on
 
 from joinedup.identity.errors import ModelError
 
-DEFAULT_VERSION = "default-1"
+DEFAULT_VERSION = "default-2"  # 2: names swapped and agency-local id comparisons added
 # Columns the model reads, in the order the matching frame is built.
 MODEL_COLUMNS = (
     "unique_id",
@@ -53,6 +58,8 @@ MODEL_COLUMNS = (
     "address",
     "nhs",
     "upn",
+    "local_id",
+    "local_scheme",
     "tf_given",
     "tf_family",
 )
@@ -130,6 +137,43 @@ def _address() -> cl.CustomComparison:
     )
 
 
+_SWAPPED_NAMES = '"given_l" = "family_r" OR "family_l" = "given_r"'
+_NAME_UNKNOWN = '"given_l" IS NULL OR "given_r" IS NULL OR "family_l" IS NULL OR "family_r" IS NULL'
+
+
+def _names_swapped() -> cl.CustomComparison:
+    """A clerk who wrote the family name in the given-name box (common where the family name is
+    said first): each name comparison alone sees "different"; this one sees the swap."""
+    return cl.CustomComparison(
+        output_column_name="names_swapped",
+        comparison_levels=[
+            cll.CustomLevel(_NAME_UNKNOWN, "A name unknown", base_dialect_str="duckdb").configure(is_null_level=True),
+            cll.CustomLevel(_SWAPPED_NAMES, "Given and family name swapped", base_dialect_str="duckdb"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="Given and family name swapped",
+    )
+
+
+# Ids of two different schemes (a Mosaic number and a PNC id) say nothing about each other.
+_NO_SHARED_SCHEME = '"local_id_l" IS NULL OR "local_id_r" IS NULL OR "local_scheme_l" <> "local_scheme_r"'
+
+
+def _local_id() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="local_id",
+        comparison_levels=[
+            cll.CustomLevel(_NO_SHARED_SCHEME, "No id of one scheme on both", base_dialect_str="duckdb").configure(
+                is_null_level=True
+            ),
+            cll.ExactMatchLevel("local_id"),
+            cll.DamerauLevenshteinLevel("local_id", 1).configure(label_for_charts="One character different"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="Agency-local person id, within one scheme",
+    )
+
+
 def comparisons() -> list[Any]:
     return [
         _given_name(),
@@ -139,6 +183,8 @@ def comparisons() -> list[Any]:
         _address(),
         cl.ExactMatch("nhs").configure(term_frequency_adjustments=False),
         cl.ExactMatch("upn"),
+        _names_swapped(),
+        _local_id(),
     ]
 
 
@@ -161,6 +207,8 @@ BLOCKING_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("postcode", "given_canon"),
     ("given_canon", "family_block", "dob_year"),
     ("given_canon", "family"),
+    ("postcode", "family_block"),
+    ("local_id",),
 )
 
 
@@ -187,16 +235,35 @@ class TrainedModel:
     def for_dialect(self, dialect: str) -> dict[str, Any]:
         """The model rendered for another engine, its trained parameters carried over."""
         if self.settings.get("sql_dialect") == dialect:
-            return {k: v for k, v in deepcopy(self.settings).items() if not k.startswith("joinedup_")}
+            same = {k: v for k, v in deepcopy(self.settings).items() if not k.startswith("joinedup_")}
+            # Blocking is the code's, not the saved model's: the Python scorer blocks with
+            # ``BLOCKING_COLUMNS``, and a model saved before a rule was added must not miss it.
+            same["blocking_rules_to_generate_predictions"] = _blocking_rules_for(dialect)
+            return same
         fresh = settings_creator().create_settings_dict(dialect)
         fresh = json.loads(json.dumps(fresh, default=str))
         fresh["probability_two_random_records_match"] = self.settings["probability_two_random_records_match"]
-        for target, source in zip(fresh["comparisons"], self.settings["comparisons"], strict=True):
+        # A model trained before a comparison was added (a stored ``link train`` model has no
+        # local id comparison) is rendered with the comparisons it was trained on.
+        trained_by_name = {c["output_column_name"]: c for c in self.settings["comparisons"]}
+        fresh["comparisons"] = [c for c in fresh["comparisons"] if c["output_column_name"] in trained_by_name]
+        for target in fresh["comparisons"]:
+            source = trained_by_name[target["output_column_name"]]
             for level, trained in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
                 for key in ("m_probability", "u_probability"):
                     if key in trained:
                         level[key] = trained[key]
         return dict(fresh)
+
+
+def _blocking_rules_for(dialect: str) -> list[dict[str, Any]]:
+    return json.loads(_blocking_rules_json(dialect))  # type: ignore[no-any-return]
+
+
+@cache
+def _blocking_rules_json(dialect: str) -> str:
+    rendered = settings_creator().create_settings_dict(dialect)["blocking_rules_to_generate_predictions"]
+    return json.dumps(rendered, default=str)
 
 
 @cache

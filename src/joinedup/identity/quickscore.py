@@ -30,7 +30,9 @@ def _null(column: str) -> Level:
 
 
 def _exact(column: str) -> Level:
-    return lambda a, b: a[column] == b[column]
+    # SQL's equality: an unknown equals nothing (a postcode with no first line on either side is
+    # "same postcode", not "same postcode and first line").
+    return lambda a, b: a[column] is not None and a[column] == b[column]
 
 
 def _intersect(column: str) -> Level:
@@ -53,6 +55,22 @@ def _one_character(a: Row, b: Row) -> bool:
 def _within_a_year(a: Row, b: Row) -> bool:
     days = abs((date.fromisoformat(a["dob"]) - date.fromisoformat(b["dob"])).days)
     return days * 86_400 <= 31_557_600
+
+
+def _name_unknown(a: Row, b: Row) -> bool:
+    return a["given"] is None or b["given"] is None or a["family"] is None or b["family"] is None
+
+
+def _names_swapped(a: Row, b: Row) -> bool:
+    return bool(a["given"] == b["family"] or a["family"] == b["given"])
+
+
+def _no_shared_scheme(a: Row, b: Row) -> bool:
+    return a["local_id"] is None or b["local_id"] is None or a["local_scheme"] != b["local_scheme"]
+
+
+def _local_one_character(a: Row, b: Row) -> bool:
+    return bool(jellyfish.damerau_levenshtein_distance(a["local_id"], b["local_id"]) <= 1)
 
 
 def _both(first: Level, second: Level) -> Level:
@@ -93,6 +111,8 @@ LEVELS: dict[str, list[Level]] = {
     ],
     "nhs": [_null("nhs"), _exact("nhs"), _else],
     "upn": [_null("upn"), _exact("upn"), _else],
+    "names_swapped": [_name_unknown, _names_swapped, _else],
+    "local_id": [_no_shared_scheme, _exact("local_id"), _local_one_character, _else],
 }
 
 

@@ -81,6 +81,17 @@ class StandardSubject:
     address: str | None = None
     nhs: str | None = None
     upn: str | None = None
+    # Agency-local person ids as "scheme:VALUE" (``standard_other_ids``), in the order sent; the
+    # model compares (and blocks on) the first, the guards read them all.
+    local_ids: list[str] = field(default_factory=list)
+
+    @property
+    def local_id(self) -> str | None:
+        return self.local_ids[0] if self.local_ids else None
+
+    @property
+    def local_scheme(self) -> str | None:
+        return id_scheme(self.local_ids[0]) if self.local_ids else None
 
 
 def standard_postcode(raw: str | None) -> Postcode | None:
@@ -141,6 +152,38 @@ def valid_upn(raw: str | None) -> str | None:
     return compact if upn_lib.is_valid(compact) else None
 
 
+def standard_other_id(scheme: str | None, value: str | None) -> str | None:
+    """``("Mosaic", " 12-345 a")`` -> ``"mosaic:12345A"``: the scheme lower-cased, the value with
+    spaces and punctuation removed and upper-cased, so "12-345a" on one system meets "12345A" on
+    another. No check digit to verify: an id of this kind is evidence, never proof. ``None``
+    when either part is empty."""
+    scheme = (scheme or "").strip().lower()
+    compact = re.sub(r"[\W_]+", "", fold_keeping_digits(value or "")).upper()
+    if not scheme or not compact:
+        return None
+    return f"{scheme}:{compact}"
+
+
+def id_scheme(key: str) -> str:
+    """The scheme of a standardised id (``"mosaic:12345A"`` -> ``"mosaic"``)."""
+    return key.split(":", 1)[0]
+
+
+def standard_other_ids(raw: object) -> list[str]:
+    """The standardised ids of a subject's ``other_ids`` (``[{"scheme", "value"}]``), in the
+    order sent, repeats dropped; anything unreadable is ignored (it stays in the raw record)."""
+    found: list[str] = []
+    if not isinstance(raw, list):
+        return found
+    for item in raw:
+        if not isinstance(item, Mapping):
+            continue
+        key = standard_other_id(item.get("scheme"), item.get("value"))
+        if key and key not in found:
+            found.append(key)
+    return found
+
+
 def standard_address(line1: str | None) -> str | None:
     """First address line folded, with street-type abbreviations spelled out."""
     if not line1:
@@ -195,4 +238,5 @@ def standardise(row: Mapping[str, Any]) -> StandardSubject:
         address=standard_address(row.get("address_line1")),
         nhs=valid_nhs_number(row.get("nhs_number")),
         upn=valid_upn(row.get("upn")),
+        local_ids=standard_other_ids(row.get("other_ids")),
     )

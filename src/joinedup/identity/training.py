@@ -84,7 +84,7 @@ def train(subjects: list[StandardSubject], *, seed: int = 1, version: str | None
     data = db_api.register(frame, dataset_display_name="subjects")
     linker = Linker(data, settings_creator(), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("nhs"), block_on("upn"), block_on("given", "family", "dob")], recall=0.7
+        [block_on("nhs"), block_on("upn"), block_on("local_id"), block_on("given", "family", "dob")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
     # Pairs sharing a valid trusted id are nearly all true matches, so EM on them estimates how
@@ -92,10 +92,15 @@ def train(subjects: list[StandardSubject], *, seed: int = 1, version: str | None
     # matches (EM blocked on names alone learns that a date of birth hardly matters).
     # A population with too few such pairs (no health or school records) is trained the plain
     # way instead: EM blocked on date of birth, then on names.
-    id_sessions = [c for c in ("nhs", "upn") if _pairs_sharing(subjects, c) >= MINIMUM_ID_PAIRS]
+    # Agency-local ids (``other_ids``) are near-trusted in the same way (FEBRL's soc_sec_id, a
+    # council's social-care number); how often one person's local ids agree is then learnt from
+    # pairs agreeing on given name, family name and date of birth, which never block on them.
+    id_sessions = [c for c in ("nhs", "upn", "local_id") if _pairs_sharing(subjects, c) >= MINIMUM_ID_PAIRS]
     if id_sessions:
         for column in id_sessions:
             linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+        if "local_id" in id_sessions:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family", "dob"))
     else:
         linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
         linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family"))

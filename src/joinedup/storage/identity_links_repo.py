@@ -36,6 +36,9 @@ PROFILE_FIELDS = (
     "address",
     "nhs",
     "upn",
+    "local_id",
+    "local_scheme",
+    "local_ids",
 )
 
 
@@ -174,15 +177,19 @@ def add_profiles(conn: Connection, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         unique.setdefault((row["person_id"], row["signature"]), row)
     held: set[tuple[int, str]] = set()
-    pairs = list(unique)
-    for chunk in _chunks(pairs):
+    persons = sorted({person_id for person_id, _ in unique})
+    # Every variant of these persons (a handful each), by the person_id index, kept where the
+    # pair is one of ours: PostgreSQL plans a 2,000-pair row-value IN as a 2,000-way OR
+    # (0.13 s to plan, 0.5 s to run per chunk at 50,000 profiles).
+    for chunk in _chunks(persons):
         held.update(
-            (r.person_id, r.signature)
+            key
             for r in conn.execute(
                 select(IdentityProfile.person_id, IdentityProfile.signature).where(
-                    tuple_(IdentityProfile.person_id, IdentityProfile.signature).in_(list(chunk))
+                    one_of(conn, IdentityProfile.person_id, chunk)
                 )
             )
+            if (key := (r.person_id, r.signature)) in unique
         )
     fresh = [row for key, row in unique.items() if key not in held]
     if fresh:

@@ -43,6 +43,8 @@ class NoiseRates:
     record_postcode_typo: float = 0.02
     record_postcode_format: float = 0.06  # no space, or lower case
     record_la_missing: float = 0.10
+    record_local_id_missing: float = 0.10  # a social care, early help or police record without its local id
+    record_local_id_typo: float = 0.01  # a digit of the local id mistyped or two swapped
 
 
 @dataclass(frozen=True)

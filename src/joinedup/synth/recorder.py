@@ -13,6 +13,7 @@ import orjson
 from joinedup.synth import lexicon
 from joinedup.synth.events import Event
 from joinedup.synth.identifiers import issue_upn
+from joinedup.synth.local_ids import other_ids
 from joinedup.synth.noise import ADDRESS_KEPT, EDUCATION_UPN, Noise
 from joinedup.synth.places import Address, Places
 from joinedup.synth.population import YEAR, Family, Person
@@ -131,6 +132,17 @@ class Recorder:
             subject["nhs_number"] = nhs
         if upn:
             subject["upn"] = upn
+        ids = other_ids(
+            person.idx,
+            agency,
+            self.places.authorities[family.addresses[seg].la].upn_la,
+            day,
+            position,
+            self.noise.rates.record_local_id_missing,
+            self.noise.rates.record_local_id_typo,
+        )
+        if ids:
+            subject["other_ids"] = ids
         keep = ADDRESS_KEPT[agency] * (1.0 if position < 2 else 0.5)
         if rng.random() < keep:
             subject["address"] = self._address(rng, family, seg, day)

@@ -15,10 +15,18 @@ from typing import Any
 
 import orjson
 
-from joinedup.ingest.readers import ADDRESS_COLUMNS, OTHER_NAMES_SEPARATOR, RECORD_COLUMNS, SUBJECT_COLUMNS
+from joinedup.ingest.readers import (
+    ADDED_SUBJECT_COLUMNS,
+    ADDRESS_COLUMNS,
+    OTHER_IDS_SEPARATOR,
+    OTHER_NAMES_SEPARATOR,
+    RECORD_COLUMNS,
+    SCHEME_SEPARATOR,
+    SUBJECT_COLUMNS,
+)
 from joinedup.synth.recorder import Drafted
 
-CSV_HEADER = RECORD_COLUMNS + SUBJECT_COLUMNS + ADDRESS_COLUMNS
+CSV_HEADER = RECORD_COLUMNS + SUBJECT_COLUMNS + ADDRESS_COLUMNS + ADDED_SUBJECT_COLUMNS
 # How each agency's system numbers its records; the year is the record's.
 ID_FORMATS = {
     "school": "SCH-{year}-{n:07d}",
@@ -84,12 +92,20 @@ def _csv_rows(line: bytes) -> Iterable[list[str]]:
         address = subject.get("address") or {}
         yield [
             *head,
-            *(
-                OTHER_NAMES_SEPARATOR.join(subject.get(c) or []) if c == "other_names" else str(subject.get(c) or "")
-                for c in SUBJECT_COLUMNS
-            ),
+            *(_subject_cell(subject, c) for c in SUBJECT_COLUMNS),
             *(str(address.get(c.removeprefix("address_")) or "") for c in ADDRESS_COLUMNS),
+            *(_subject_cell(subject, c) for c in ADDED_SUBJECT_COLUMNS),
         ]
+
+
+def _subject_cell(subject: dict[str, Any], column: str) -> str:
+    if column == "other_names":
+        return OTHER_NAMES_SEPARATOR.join(subject.get(column) or [])
+    if column == "other_ids":
+        return OTHER_IDS_SEPARATOR.join(
+            f"{item['scheme']}{SCHEME_SEPARATOR}{item['value']}" for item in subject.get(column) or []
+        )
+    return str(subject.get(column) or "")
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
