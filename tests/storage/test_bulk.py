@@ -10,7 +10,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from joinedup.storage.bulk import bulk_insert_dicts, table_of
-from joinedup.storage.identity_links_repo import create_persons
+from joinedup.storage.identity_links_repo import add_profiles, create_persons
 from joinedup.storage.tables_identity import IdentityProfile, Person
 
 # Characters COPY's text format must escape, and JSON with nesting and non-ASCII.
@@ -85,3 +85,15 @@ def test_create_persons_makes_distinct_active_persons(engine: Engine) -> None:
     assert not set(more) & set(ids)
     assert sorted(r.id for r in held) == sorted([*ids, *more])
     assert {(r.status, r.merged_into_id) for r in held} == {("active", None)}
+
+
+def test_add_profiles_adds_only_the_variants_not_yet_held(engine: Engine) -> None:
+    with engine.begin() as conn:
+        first, second = create_persons(conn, 2)
+        add_profiles(conn, _profiles(first, 0, 3) + _profiles(second, 0, 1))
+    with engine.begin() as conn:
+        # sig-0..2 of the first person and sig-0 of the second are held; sig-1 is new for the
+        # second person (the same signature as one of the first person's does not count).
+        add_profiles(conn, _profiles(first, 1, 3) + _profiles(second, 0, 2))
+        held = conn.execute(select(IdentityProfile.person_id, IdentityProfile.signature)).all()
+    assert sorted(held) == sorted([(first, f"sig-{n}") for n in range(4)] + [(second, "sig-0"), (second, "sig-1")])

@@ -36,9 +36,6 @@ PROFILE_FIELDS = (
     "address",
     "nhs",
     "upn",
-    "local_id",
-    "local_scheme",
-    "local_ids",
 )
 
 
