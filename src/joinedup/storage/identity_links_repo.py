@@ -36,6 +36,9 @@ PROFILE_FIELDS = (
     "address",
     "nhs",
     "upn",
+    "local_id",
+    "local_scheme",
+    "local_ids",
 )
 
 
