@@ -69,6 +69,10 @@ class PairColumns:
     left: np.ndarray[Any, Any]
     right: np.ndarray[Any, Any]
     probability: np.ndarray[Any, Any]
+    # ``left`` and ``right`` hold positions in ``[*pending, *profiles]`` (as ``decide`` is given
+    # them) instead of uids: a batch scorer numbers its records, and a string per end of each of
+    # millions of pairs is what cost the memory.
+    positional: bool = False
 
     def __len__(self) -> int:
         return len(self.probability)
@@ -104,7 +108,7 @@ class Node:
     dob: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per subject: a million of them at a time in a batch
 class Outcome:
     """Where one pending subject goes: an existing person or a new cluster, and why."""
 
@@ -253,7 +257,7 @@ def decide(
 ) -> dict[str, Outcome]:
     """An outcome for every pending subject, from the scored ``(uid_l, uid_r, probability)``."""
     limits = limits or thresholds()
-    pending = list(pending)
+    pending, profiles = list(pending), list(profiles)
     nodes: dict[str, Node] = {n.uid: n for n in [*profiles, *pending]}
     node_list = list(nodes.values())
     position = {uid: i for i, uid in enumerate(nodes)}
@@ -282,7 +286,12 @@ def decide(
                 best_blocked[x] = (y, p, reason)
 
     review, auto_link = limits.review, limits.auto_link
-    for i, j, p, is_trusted in _ordered_edges(node_list, pairs, review):
+    # Clusters only ever grow, so a pair whose two ends already share a cluster when a chunk of
+    # edges starts can change nothing (the loop would skip it first thing): those are dropped a
+    # chunk at a time with numpy, and most pairs of a batch (a person's many records scored
+    # with one another) never reach Python. ``cluster_at`` mirrors ``cluster_of`` for that.
+    cluster_at = np.asarray(cluster_of, dtype=np.int64)
+    for i, j, p, is_trusted in _live_edges(_ordered_edges(node_list, pending, profiles, pairs, review), cluster_at):
         ka, kb = cluster_of[i], cluster_of[j]
         if ka == kb:
             continue
@@ -304,6 +313,7 @@ def decide(
         dropped = clusters.pop(drop)
         for member in dropped.positions:
             cluster_of[member] = keep
+        cluster_at[dropped.positions] = keep
         clusters[keep].absorb(dropped)
         for x in (a, b):
             if x.startswith("s") and x not in joined_by:
@@ -329,25 +339,35 @@ def decide(
     return outcomes
 
 
-def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[tuple[int, int, float, bool]]:
-    """The pairs worth considering as ``(node position, node position, probability, trusted)``:
-    trusted-id agreement first (it settles a match), then by falling probability, ties broken
-    by the pair's ids so the same pairs give the same decisions whatever order the scorer
-    returned them in. A pair below the review band with no trusted id can change nothing (it
-    neither joins nor goes to review) and is dropped. Vectorised: a batch has millions of pairs."""
+Edges = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]
+
+
+def _ordered_edges(nodes: list[Node], pending: list[Node], profiles: list[Node], pairs: Pairs, review: float) -> Edges:
+    """The pairs worth considering as arrays ``(node position, node position, probability,
+    trusted)``: trusted-id agreement first (it settles a match), then by falling probability,
+    ties broken by the pair's ids so the same pairs give the same decisions whatever order the
+    scorer returned them in. A pair below the review band with no trusted id can change nothing
+    (it neither joins nor goes to review) and is dropped. Vectorised: a batch has millions of
+    pairs."""
+    empty = np.zeros(0, dtype=np.int64)
     if not isinstance(pairs, PairColumns):
         listed = pairs if isinstance(pairs, list) else list(pairs)
         if not listed:
-            return []
+            return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
         columns = list(zip(*listed, strict=True))
         pairs = PairColumns(
             np.array(columns[0], dtype=object), np.array(columns[1], dtype=object), np.array(columns[2])
         )
     left, right, probability = pairs.left, pairs.right, pairs.probability
     if not len(probability):
-        return []
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
     uids = pd.Index([n.uid for n in nodes])
-    ia, ib = uids.get_indexer(left), uids.get_indexer(right)
+    if pairs.positional:
+        # Positions in [*pending, *profiles] -> positions in ``nodes`` (profiles, then pending).
+        to_node = uids.get_indexer([n.uid for n in [*pending, *profiles]])
+        ia, ib = to_node[np.asarray(left, dtype=np.int64)], to_node[np.asarray(right, dtype=np.int64)]
+    else:
+        ia, ib = uids.get_indexer(left), uids.get_indexer(right)
     p = np.asarray(probability, dtype=np.float64)
     known = (ia >= 0) & (ib >= 0)
     ia, ib, p = ia[known], ib[known], p[known]
@@ -360,16 +380,30 @@ def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[t
     rank = np.empty(len(uids), dtype=np.int64)
     rank[uids.argsort()] = np.arange(len(uids))
     lo, hi = np.minimum(rank[ia], rank[ib]), np.maximum(rank[ia], rank[ib])
+    if pairs.positional:
+        # The smaller uid on the left, as Splink gives pairs of string ids: which end comes
+        # first decides which cluster keeps its name when two of one size join.
+        ia, ib = np.where(rank[ia] == lo, ia, ib), np.where(rank[ia] == lo, ib, ia)
     order = np.lexsort((hi, lo, -p, ~trusted))
-    ia, ib, p, trusted = ia[order], ib[order], p[order], trusted[order]
-    return _in_chunks(ia, ib, p, trusted)
+    return ia[order], ib[order], p[order], trusted[order]
 
 
-def _in_chunks(*columns: np.ndarray[Any, Any], size: int = 100_000) -> Iterator[tuple[Any, ...]]:
-    """Rows of parallel arrays as Python values, converted a chunk at a time: a list of Python
-    numbers for every one of millions of edges would double the batch's memory."""
-    for start in range(0, len(columns[0]), size):
-        yield from zip(*(column[start : start + size].tolist() for column in columns), strict=True)
+def _live_edges(edges: Edges, cluster_at: np.ndarray[Any, Any], size: int = 4096) -> Iterator[tuple[Any, ...]]:
+    """The ordered edges as Python values, a chunk at a time, leaving out those whose ends share
+    a cluster (``cluster_at``, which the caller keeps up to date as clusters join) when the chunk
+    starts. Converting a chunk at a time also keeps a list of Python numbers for every one of
+    millions of edges from doubling the batch's memory."""
+    ia, ib, p, trusted = edges
+    for start in range(0, len(ia), size):
+        a, b = ia[start : start + size], ib[start : start + size]
+        live = cluster_at[a] != cluster_at[b]
+        yield from zip(
+            a[live].tolist(),
+            b[live].tolist(),
+            p[start : start + size][live].tolist(),
+            trusted[start : start + size][live].tolist(),
+            strict=True,
+        )
 
 
 def _conflicting(a: set[str], b: set[str]) -> bool:

@@ -9,11 +9,13 @@ records the prior dominates; with many, the deployment's own frequencies do.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from joinedup.identity.model import MODEL_COLUMNS
@@ -78,6 +80,11 @@ def build_rows(
     return records
 
 
+# Rows turned into a frame at a time: a row is a dictionary, and a million of them at once
+# would cost more than the frame they make.
+FRAME_CHUNK = 50_000
+
+
 def build_frame(
     rows: Iterable[tuple[str, Mapping[str, object]]],
     given_counts: Mapping[str, int],
@@ -85,7 +92,23 @@ def build_frame(
     total: int,
 ) -> pd.DataFrame:
     """A Splink input frame from ``(unique_id, comparable fields)`` pairs."""
-    frame = pd.DataFrame.from_records(build_rows(rows, given_counts, family_counts, total), columns=list(MODEL_COLUMNS))
+    iterator = iter(rows)
+    parts: list[pd.DataFrame] = []
+    while True:
+        chunk = list(itertools.islice(iterator, FRAME_CHUNK))
+        if not chunk and parts:
+            break
+        records = build_rows(chunk, given_counts, family_counts, total)
+        parts.append(pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)))
+        if len(chunk) < FRAME_CHUNK:
+            break
+    if len(parts) == 1:
+        frame = parts[0]
+    else:
+        frame = pd.concat(parts, ignore_index=True)
+        for column in frame.columns:
+            if column.startswith("tf_"):
+                frame[column] = frame[column].astype(np.float64)  # a chunk of unknown names is all None
     frame["dob_year"] = frame["dob_year"].astype("Int64")
     return frame
 
