@@ -70,8 +70,9 @@ def _variants(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any
         if column == "unique_id":
             continue
         values = frame[column]
-        if values.dtype == object:
-            values = values.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
+        first = values.first_valid_index()
+        if values.dtype == object and first is not None and isinstance(values[first], list | np.ndarray):
+            values = pd.Series([tuple(v) if isinstance(v, list | np.ndarray) else v for v in values], dtype=object)
         codes.append(pd.factorize(values, use_na_sentinel=True)[0])
     if not codes:
         return np.zeros(len(frame), dtype=np.int64), np.zeros(min(len(frame), 1), dtype=np.int64)

@@ -85,6 +85,33 @@ def build_rows(
 FRAME_CHUNK = 50_000
 
 
+def _chunk_frame(
+    chunk: list[tuple[str, Mapping[str, object]]],
+    given_counts: Mapping[str, int],
+    family_counts: Mapping[str, int],
+    total: int,
+) -> pd.DataFrame:
+    """``build_rows`` as a frame, built column by column (no dictionary per row), each name's
+    term frequency worked out once."""
+    columns: dict[str, list[object]] = {}
+    for column in MODEL_COLUMNS:
+        if column == "unique_id":
+            columns[column] = [unique_id for unique_id, _ in chunk]
+        elif column in ("tf_given", "tf_family"):
+            counts = given_counts if column == "tf_given" else family_counts
+            known: dict[object, float | None] = {}
+            values: list[object] = []
+            for _, fields in chunk:
+                name = fields.get(column[3:])
+                if name not in known:
+                    known[name] = smoothed(counts.get(str(name), 0), total) if name else None
+                values.append(known[name])
+            columns[column] = values
+        else:
+            columns[column] = [fields.get(column) for _, fields in chunk]
+    return pd.DataFrame(columns, columns=list(MODEL_COLUMNS))
+
+
 def build_frame(
     rows: Iterable[tuple[str, Mapping[str, object]]],
     given_counts: Mapping[str, int],
@@ -98,8 +125,7 @@ def build_frame(
         chunk = list(itertools.islice(iterator, FRAME_CHUNK))
         if not chunk and parts:
             break
-        records = build_rows(chunk, given_counts, family_counts, total)
-        parts.append(pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)))
+        parts.append(_chunk_frame(chunk, given_counts, family_counts, total))
         if len(chunk) < FRAME_CHUNK:
             break
     if len(parts) == 1:

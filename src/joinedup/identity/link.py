@@ -24,7 +24,7 @@ from joinedup.identity.decide import (
     Pairs,
     collected_after,
     collection_paused,
-    decide,
+    decide_twice,
     node_from,
     thresholds,
 )
@@ -205,11 +205,14 @@ def match(
             return _frame_rows(uids, pending_frame, index_frame)
 
     profile_nodes = [node_from(f"p{p['id']}", p["person_id"], None, p) for p in profiles]
-    outcomes = decide(pending_nodes, profile_nodes, pairs)
-    boosted = household_boost(subjects, pairs, outcomes)
-    if boosted is not pairs:
-        del outcomes, pairs  # the first pass's outcomes and unboosted pairs are not needed again
-        outcomes = decide(pending_nodes, profile_nodes, boosted)
+    # Decide, then again with household context from the first pass's clusters.
+    outcomes = decide_twice(
+        pending_nodes,
+        profile_nodes,
+        pairs,
+        lambda first: household_boost(subjects, pairs, first),
+        raised_at_most=HOUSEHOLD_RAISED_AT_MOST,
+    )
     return outcomes, _explain_reviews(outcomes, rows_of, model)
 
 
@@ -245,9 +248,19 @@ def _explain_reviews(
 # implausible one, and the guards (names, sex, ids) still apply to every boosted pair.
 HOUSEHOLD_FLOOR = 0.2
 HOUSEHOLD_BAYES_FACTOR = 2.0**10
+HOUSEHOLD_CEILING = 0.999  # pairs this likely need no help
 # Below this, a pair with no trusted id shared can change no decision: it is under the review
 # band, and too unlikely for household context to raise. A batch scorer may leave such pairs out.
 DECISION_FLOOR = min(HOUSEHOLD_FLOOR, thresholds().review)
+
+
+def _boosted(p: float) -> float:
+    odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
+    return odds / (1.0 + odds)
+
+
+# The most household context can raise a probability to (a pair just under the ceiling).
+HOUSEHOLD_RAISED_AT_MOST = _boosted(HOUSEHOLD_CEILING)
 
 
 def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dict[str, Outcome]) -> Pairs:
@@ -272,15 +285,13 @@ def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dic
             and bool(co_clusters(a) & co_clusters(b))
         )
 
-    def boosted(p: float) -> float:
-        odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
-        return odds / (1.0 + odds)
+    boosted = _boosted
 
     if isinstance(pairs, PairColumns):
         probability = pairs.probability
         raised: np.ndarray[Any, Any] | None = None
         # Only pairs in the band can be raised; the test runs on those alone.
-        for k in np.flatnonzero((probability >= HOUSEHOLD_FLOOR) & (probability < 0.999)).tolist():
+        for k in np.flatnonzero((probability >= HOUSEHOLD_FLOOR) & (probability < HOUSEHOLD_CEILING)).tolist():
             a, b = pairs.left[k], pairs.right[k]
             if pairs.positional:
                 a, b = (uid_at[a] if a < len(uid_at) else ""), (uid_at[b] if b < len(uid_at) else "")
@@ -293,7 +304,7 @@ def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dic
     changed = False
     result = []
     for a, b, p in listed:
-        if HOUSEHOLD_FLOOR <= p < 0.999 and shares_household(a, b):
+        if HOUSEHOLD_FLOOR <= p < HOUSEHOLD_CEILING and shares_household(a, b):
             result.append((a, b, boosted(p)))
             changed = True
         else:
