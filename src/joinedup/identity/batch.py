@@ -214,7 +214,7 @@ def lean_score(
                 for rule in settings["blocking_rules_to_generate_predictions"]
             ]
             twice = db_api.register(copies, dataset_display_name="repeated")
-            twin_linker = Linker(twice, same, log_level=None)
+            twin_linker = Linker(twice, same, log_level=None, validate_settings=False)  # checked just above
             for tf_column, table in lookups.items():
                 twin_linker.table_management.register_term_frequency_lookup(db_api.register(table), tf_column[3:])
             cl, _, p = _fetch(
