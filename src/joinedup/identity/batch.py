@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from joinedup.identity.decide import Outcome, collection_paused
+from joinedup.identity.decide import Outcome, PairColumns, collection_paused
 from joinedup.identity.frame import comparable, signature
-from joinedup.identity.link import Scorer, explanation, match
+from joinedup.identity.link import DECISION_FLOOR, Scorer, explanation, match
 from joinedup.identity.matcher import SCORE_FLOOR, quick_enough
 from joinedup.identity.model import TrainedModel
 from joinedup.identity.models_store import active_model
@@ -56,17 +56,103 @@ ENGINES = ("duckdb", "spark")
 
 # DuckDB's own memory for a batch; beyond it, its joins spill to a temporary folder.
 DUCKDB_MEMORY = "2GB"
+# Names of the columns lean_score adds to the frame Splink reads (none is a model column).
+_GROUP = "joinedup_group"
+
+
+def _variants(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Which rows of ``frame`` compare identically (every column but ``unique_id`` equal, unknowns
+    equal to unknowns): ``(group of each row, first row of each group)``, groups numbered in the
+    order their first rows come. A child's records from one agency mostly carry the same details,
+    so a batch holds far fewer distinct variants than subjects (a third, in our synth)."""
+    codes = []
+    for column in frame.columns:
+        if column == "unique_id":
+            continue
+        values = frame[column]
+        first = values.first_valid_index()
+        if values.dtype == object and first is not None and isinstance(values[first], list | np.ndarray):
+            values = pd.Series([tuple(v) if isinstance(v, list | np.ndarray) else v for v in values], dtype=object)
+        codes.append(pd.factorize(values, use_na_sentinel=True)[0])
+    if not codes:
+        return np.zeros(len(frame), dtype=np.int64), np.zeros(min(len(frame), 1), dtype=np.int64)
+    _, first, group = np.unique(np.stack(codes, axis=1), axis=0, return_index=True, return_inverse=True)
+    group = np.asarray(group).reshape(-1)
+    # Number groups by their first row, so representatives keep the frame's order.
+    renumber = np.empty(len(first), dtype=np.int64)
+    order = np.argsort(first, kind="stable")
+    renumber[order] = np.arange(len(first))
+    return renumber[group], np.sort(first)
+
+
+def _members(group: np.ndarray[Any, Any], groups: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Rows by group: ``rows[start[g]:start[g + 1]]`` are group ``g``'s rows, in frame order."""
+    rows = np.argsort(group, kind="stable")
+    start = np.zeros(groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group, minlength=groups), out=start[1:])
+    return rows, start
+
+
+def _expand(
+    gl: np.ndarray[Any, Any],
+    gr: np.ndarray[Any, Any],
+    rows: np.ndarray[Any, Any],
+    start: np.ndarray[Any, Any],
+    right_rows: np.ndarray[Any, Any] | None = None,
+    right_start: np.ndarray[Any, Any] | None = None,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Every pair of a member of group ``gl[k]`` with a member of group ``gr[k]``: ``(left row,
+    right row, k)``. The right groups are ``right_rows``/``right_start``'s (the left's if none)."""
+    right_rows = rows if right_rows is None else right_rows
+    right_start = start if right_start is None else right_start
+    m = start[gl + 1] - start[gl]
+    n = right_start[gr + 1] - right_start[gr]
+    counts = m * n
+    k = np.repeat(np.arange(len(gl), dtype=np.int64), counts)
+    within = np.arange(len(k), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = n[k]
+    left = rows[start[gl][k] + within // width]
+    right = right_rows[right_start[gr][k] + within % width]
+    return left, right, k
+
+
+def _within(
+    groups: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], start: np.ndarray[Any, Any]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Every pair of two members of one of ``groups``: ``(row, later row, k)``."""
+    lefts, rights, ks = [], [], []
+    sizes = start[groups + 1] - start[groups]
+    for size in np.unique(sizes).tolist():
+        if size < 2:
+            continue
+        chosen = np.flatnonzero(sizes == size)
+        i, j = np.triu_indices(size, 1)
+        base = start[groups[chosen]][:, None]
+        lefts.append(rows[(base + i).reshape(-1)])
+        rights.append(rows[(base + j).reshape(-1)])
+        ks.append(np.repeat(chosen, len(i)))
+    if not ks:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(lefts), np.concatenate(rights), np.concatenate(ks)
 
 
 def lean_score(
     pending: pd.DataFrame, index: pd.DataFrame | None, model: TrainedModel, *, explain: bool = False
-) -> pd.DataFrame:
-    """``matcher.score`` for a big batch, lean on memory: the same Splink model on DuckDB and the
-    same pairs and probabilities, but DuckDB is capped (``DUCKDB_MEMORY``, spilling to a private
-    temporary folder), records are numbered for Splink instead of carrying string ids, and only
-    the three columns decisions read come back, as arrays whose ids point at the frame's own
-    strings: a million subjects score tens of millions of pairs, and a Python string for each
-    end of each pair cost gigabytes."""
+) -> PairColumns:
+    """``matcher.score`` for a big batch, lean on memory and time: the same Splink model on
+    DuckDB and the same pairs and probabilities, with only the pairs that can change a decision
+    kept (``link.DECISION_FLOOR``, or a trusted id shared), returned as positions in
+    ``[*pending rows, *index rows]`` (``PairColumns.positional``).
+
+    - Identical pending rows are scored once: Splink scores one row of each variant against the
+      others and against the index, two copies of each repeated variant against each other
+      (blocked by the same rules, so they pair exactly when two such rows would), and the pairs
+      are then spread to every row of each variant. Splink computes a pair's probability from
+      the two rows' values alone, so every pair carries the probability it would have had.
+    - DuckDB is capped (``DUCKDB_MEMORY``, spilling to a private temporary folder), rows are
+      numbered instead of carrying string ids, and only the three columns decisions read come
+      back, as arrays."""
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -76,64 +162,107 @@ def lean_score(
     settings["retain_intermediate_calculation_columns"] = False
     settings["retain_matching_columns"] = False
     frames = [pending] if index is None else [pending, index]
-    uids = np.concatenate([f["unique_id"].to_numpy(dtype=object) for f in frames])
     tf_columns = [c for c in pending.columns if c.startswith("tf_")]
     lookups = {}
     for tf_column in tf_columns:
         both = pd.concat([f[[tf_column[3:], tf_column]] for f in frames], ignore_index=True)
         lookups[tf_column] = both.dropna().drop_duplicates(subset=[tf_column[3:]])
-    numbered = pending.drop(columns=tf_columns).assign(unique_id=np.arange(len(pending), dtype=np.int64))
+    group, firsts = _variants(pending)
+    rows, start = _members(group, len(firsts))
+    sizes = start[1:] - start[:-1]
+    reps = pending.iloc[firsts].drop(columns=tf_columns)
+    reps = reps.assign(unique_id=np.arange(len(reps), dtype=np.int64))
+    repeated = np.flatnonzero(sizes > 1)
+    floor = DECISION_FLOOR
+    nhs = _ids(pending, "nhs", index)
+    upn = _ids(pending, "upn", index)
     spill = tempfile.mkdtemp(prefix="joinedup-duckdb-")
     conn = duckdb.connect(
         config={"memory_limit": DUCKDB_MEMORY, "temp_directory": spill, "preserve_insertion_order": False}
     )
-    parts: list[dict[str, np.ndarray[Any, Any]]] = []
+    lefts, rights, probabilities = [], [], []
+
+    def keep(left: np.ndarray[Any, Any], right: np.ndarray[Any, Any], p: np.ndarray[Any, Any]) -> None:
+        """Keep the pairs (rows of [*pending, *index]) that can change a decision."""
+        wanted = p >= floor
+        for codes in (nhs, upn):
+            wanted |= (codes[left] >= 0) & (codes[left] == codes[right])
+        lefts.append(left[wanted])
+        rights.append(right[wanted])
+        probabilities.append(p[wanted])
+
     try:
         db_api = DuckDBAPI(connection=conn)
-        new = db_api.register(numbered, dataset_display_name="pending")
+        new = db_api.register(reps, dataset_display_name="pending")
         linker = Linker(new, settings, log_level=None)
         for tf_column, table in lookups.items():
             linker.table_management.register_term_frequency_lookup(db_api.register(table), tf_column[3:])
-        predictions = []
-        if len(pending) > 1:
-            predictions.append(
+        if len(reps) > 1:
+            gl, gr, p = _fetch(
                 linker.inference.predict_within(new, threshold_match_probability=SCORE_FLOOR, warning_mode="never")
             )
-        if index is not None and len(index):
-            offset = np.arange(len(pending), len(pending) + len(index), dtype=np.int64)
-            held = db_api.register(
-                index.drop(columns=tf_columns).assign(unique_id=offset), dataset_display_name="index"
+            left, right, k = _expand(gl, gr, rows, start)
+            keep(left, right, p[k])
+        if len(repeated):
+            # Two copies of each repeated variant, blocked by the model's rules and their group.
+            copies = reps.iloc[np.repeat(repeated, 2)].assign(
+                unique_id=np.arange(2 * len(repeated), dtype=np.int64), **{_GROUP: np.repeat(repeated, 2)}
             )
-            predictions.append(
+            same = {k: v for k, v in settings.items() if k != "linker_uid"}  # its own tables
+            same["blocking_rules_to_generate_predictions"] = [
+                {**rule, "blocking_rule": f'({rule["blocking_rule"]}) AND l."{_GROUP}" = r."{_GROUP}"'}
+                for rule in settings["blocking_rules_to_generate_predictions"]
+            ]
+            twice = db_api.register(copies, dataset_display_name="repeated")
+            twin_linker = Linker(twice, same, log_level=None, validate_settings=False)  # checked just above
+            for tf_column, table in lookups.items():
+                twin_linker.table_management.register_term_frequency_lookup(db_api.register(table), tf_column[3:])
+            cl, _, p = _fetch(
+                twin_linker.inference.predict_within(
+                    twice, threshold_match_probability=SCORE_FLOOR, warning_mode="never"
+                )
+            )
+            left, right, k = _within(repeated[cl // 2], rows, start)
+            keep(left, right, p[k])
+        if index is not None and len(index):
+            held = db_api.register(
+                index.drop(columns=tf_columns).assign(unique_id=np.arange(len(index), dtype=np.int64)),
+                dataset_display_name="index",
+            )
+            gl, x, p = _fetch(
                 linker.inference.predict_between(
                     new, held, threshold_match_probability=SCORE_FLOOR, warning_mode="never"
                 )
             )
-        for predicted in predictions:
-            relation = predicted.as_duckdbpyrelation()
-            parts.append(relation.project("unique_id_l, unique_id_r, match_probability").fetchnumpy())
-            predicted.drop_table_from_database_and_remove_from_cache()
+            singles = np.arange(len(index) + 1, dtype=np.int64)
+            left, right, k = _expand(gl, x, rows, start, singles + len(pending), singles)
+            keep(left, right, p[k])
     finally:
         conn.close()
         shutil.rmtree(spill, ignore_errors=True)
-    if not parts:
-        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return PairColumns(empty, empty, np.zeros(0), positional=True)
+    return PairColumns(np.concatenate(lefts), np.concatenate(rights), np.concatenate(probabilities), positional=True)
 
-    def joined(name: str) -> np.ndarray[Any, Any]:
-        return np.concatenate([np.asarray(part[name]) for part in parts])
 
-    left, right = uids[joined("unique_id_l").astype(np.int64)], uids[joined("unique_id_r").astype(np.int64)]
-    # Each pair the way round Splink gives it with string ids (the smaller id on the left), so
-    # the decisions name their clusters exactly as matcher.score's pairs would have them named.
-    swap = left > right
-    left[swap], right[swap] = right[swap], left[swap]
-    return pd.DataFrame(
-        {
-            "unique_id_l": left,
-            "unique_id_r": right,
-            "match_probability": joined("match_probability").astype(np.float64),
-        }
+def _fetch(predicted: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """A Splink prediction's three columns as arrays, its table then dropped."""
+    got = predicted.as_duckdbpyrelation().project("unique_id_l, unique_id_r, match_probability").fetchnumpy()
+    predicted.drop_table_from_database_and_remove_from_cache()
+    return (
+        np.asarray(got["unique_id_l"]).astype(np.int64),
+        np.asarray(got["unique_id_r"]).astype(np.int64),
+        np.asarray(got["match_probability"]).astype(np.float64),
     )
+
+
+def _ids(pending: pd.DataFrame, column: str, index: pd.DataFrame | None) -> np.ndarray[Any, Any]:
+    """A trusted id of every row of [*pending, *index] as a code (-1 unknown), equal codes for
+    equal ids."""
+    values = pending[column] if index is None else pd.concat([pending[column], index[column]], ignore_index=True)
+    codes: np.ndarray[Any, Any] = pd.factorize(values.where(values.notna() & (values != ""), None))[0]
+    return codes
 
 
 def _scorer(name: str, pending: int = 0, index: int = 0) -> Scorer | None:

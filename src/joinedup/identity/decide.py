@@ -45,8 +45,9 @@ system gives them, which is how FEBRL's duplicates are told apart.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -97,6 +98,10 @@ class PairColumns:
     left: np.ndarray[Any, Any]
     right: np.ndarray[Any, Any]
     probability: np.ndarray[Any, Any]
+    # ``left`` and ``right`` hold positions in ``[*pending, *profiles]`` (as ``decide`` is given
+    # them) instead of uids: a batch scorer numbers its records, and a string per end of each of
+    # millions of pairs is what cost the memory.
+    positional: bool = False
 
     def __len__(self) -> int:
         return len(self.probability)
@@ -134,7 +139,7 @@ class Node:
     family: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per subject: a million of them at a time in a batch
 class Outcome:
     """Where one pending subject goes: an existing person or a new cluster, and why."""
 
@@ -306,101 +311,216 @@ def decide(
 ) -> dict[str, Outcome]:
     """An outcome for every pending subject, from the scored ``(uid_l, uid_r, probability)``."""
     limits = limits or thresholds()
-    pending = list(pending)
-    nodes: dict[str, Node] = {n.uid: n for n in [*profiles, *pending]}
-    node_list = list(nodes.values())
-    position = {uid: i for i, uid in enumerate(nodes)}
-    # Profiles of one person start in one cluster; every pending subject starts alone. Clusters
-    # are numbered; ``keys`` holds each one's name as outcomes report it.
-    keys: list[str] = []
-    numbered: dict[str, int] = {}
-    cluster_of: list[int] = []
-    clusters: dict[int, _Cluster] = {}
-    for i, node in enumerate(node_list):
-        key = f"P{node.person_id}" if node.person_id is not None else node.uid
-        number = numbered.get(key)
-        if number is None:
-            number = numbered[key] = len(keys)
-            keys.append(key)
-            clusters[number] = _Cluster()
-        cluster_of.append(number)
-        clusters[number].add(node, i)
+    pending, profiles = list(pending), list(profiles)
+    run = _Pass(pending, profiles, limits)
+    run.apply(_ordered_edges(run.node_list, pending, profiles, pairs, limits.review))
+    return run.outcomes()
 
-    joined_by: dict[str, tuple[str, float]] = {}
-    best_blocked: dict[str, tuple[str, float, str]] = {}
 
-    def note_blocked(a: str, b: str, p: float, reason: str) -> None:
+def decide_twice(
+    pending: Iterable[Node],
+    profiles: Iterable[Node],
+    pairs: Pairs,
+    again: Callable[[dict[str, Outcome]], Pairs],
+    *,
+    raised_at_most: float,
+    limits: Thresholds | None = None,
+) -> dict[str, Outcome]:
+    """``decide``, then ``decide`` again over the pairs ``again`` makes from the first outcomes
+    (``pairs`` itself when nothing changes; otherwise the same pairs with some probabilities
+    raised, to at most ``raised_at_most``), with the outcomes the second pass would give.
+
+    The second pass does not redo what the first already did: edges are taken in a fixed order,
+    and every edge before the first one a raised probability can reach (those with a trusted id,
+    then those above ``raised_at_most``) comes in the same order in both passes, so the state
+    after them is the same. The first pass keeps a copy of its state there, and the second pass
+    resumes from it; a check that both passes' leading edges are indeed the same falls back to
+    a full second pass if they are not."""
+    limits = limits or thresholds()
+    pending, profiles = list(pending), list(profiles)
+    run = _Pass(pending, profiles, limits)
+    edges = _ordered_edges(run.node_list, pending, profiles, pairs, limits.review)
+    shared = _leading(edges, raised_at_most)
+    run.apply(edges, stop=shared)
+    saved = run.copy()
+    digest = _digest(edges, shared)
+    run.apply(edges, start=shared)
+    del edges
+    first = run.outcomes()
+    del run
+    raised = again(first)
+    if raised is pairs:
+        return first
+    del first
+    edges = _ordered_edges(saved.node_list, pending, profiles, raised, limits.review)
+    if _leading(edges, raised_at_most) == shared and _digest(edges, shared) == digest:
+        saved.apply(edges, start=shared)
+        return saved.outcomes()
+    del saved
+    run = _Pass(pending, profiles, limits)
+    run.apply(edges)
+    return run.outcomes()
+
+
+def _leading(edges: Edges, above: float) -> int:
+    """How many ordered edges come before any with no trusted id at probability ``above`` or
+    lower (trusted edges come first, then probabilities fall)."""
+    _, _, p, trusted = edges
+    return int(np.count_nonzero(trusted | (p > above)))
+
+
+def _digest(edges: Edges, count: int) -> bytes:
+    digest = hashlib.blake2b(digest_size=32)
+    for column in edges:
+        digest.update(np.ascontiguousarray(column[:count]).tobytes())
+    return digest.digest()
+
+
+class _Pass:
+    """One pass of decisions over ordered edges: the clusters and what each subject joined or
+    was refused, copyable (``copy``) so a second pass can resume where the first left it."""
+
+    def __init__(self, pending: list[Node], profiles: list[Node], limits: Thresholds) -> None:
+        self.pending = pending
+        self.limits = limits
+        nodes: dict[str, Node] = {n.uid: n for n in [*profiles, *pending]}
+        self.node_list = list(nodes.values())
+        self.position = {uid: i for i, uid in enumerate(nodes)}
+        # Profiles of one person start in one cluster; every pending subject starts alone.
+        # Clusters are numbered; ``keys`` holds each one's name as outcomes report it.
+        self.keys: list[str] = []
+        numbered: dict[str, int] = {}
+        self.cluster_of: list[int] = []
+        self.clusters: dict[int, _Cluster] = {}
+        for i, node in enumerate(self.node_list):
+            key = f"P{node.person_id}" if node.person_id is not None else node.uid
+            number = numbered.get(key)
+            if number is None:
+                number = numbered[key] = len(self.keys)
+                self.keys.append(key)
+                self.clusters[number] = _Cluster()
+            self.cluster_of.append(number)
+            self.clusters[number].add(node, i)
+        # Clusters only ever grow, so a pair whose two ends already share a cluster when a chunk
+        # of edges starts can change nothing (the loop would skip it first thing): those are
+        # dropped a chunk at a time with numpy, and most pairs of a batch (a person's many
+        # records scored with one another) never reach Python. ``cluster_at`` mirrors
+        # ``cluster_of`` for that.
+        self.cluster_at = np.asarray(self.cluster_of, dtype=np.int64)
+        self.joined_by: dict[str, tuple[str, float]] = {}
+        self.best_blocked: dict[str, tuple[str, float, str]] = {}
+
+    def copy(self) -> _Pass:
+        """An independent copy of the state (guard summaries are rebuilt when next needed: they
+        are the union of the members' fields either way)."""
+        twin = object.__new__(_Pass)
+        twin.pending, twin.limits, twin.node_list, twin.position, twin.keys = (
+            self.pending,
+            self.limits,
+            self.node_list,
+            self.position,
+            self.keys,
+        )
+        twin.cluster_of = list(self.cluster_of)
+        twin.cluster_at = self.cluster_at.copy()
+        twin.clusters = {
+            number: _Cluster(list(c.members), list(c.positions), c.person_id) for number, c in self.clusters.items()
+        }
+        twin.joined_by = dict(self.joined_by)
+        twin.best_blocked = dict(self.best_blocked)
+        return twin
+
+    def _note_blocked(self, a: str, b: str, p: float, reason: str) -> None:
+        best_blocked = self.best_blocked
         for x, y in ((a, b), (b, a)):
             if x.startswith("s") and (x not in best_blocked or best_blocked[x][1] < p):
                 best_blocked[x] = (y, p, reason)
 
-    review, auto_link = limits.review, limits.auto_link
-    for i, j, p, is_trusted in _ordered_edges(node_list, pairs, review):
-        ka, kb = cluster_of[i], cluster_of[j]
-        if ka == kb:
-            continue
-        a, b = node_list[i].uid, node_list[j].uid
-        if not is_trusted and p < auto_link:
-            if p >= review:
-                note_blocked(a, b, p, "probability in the review band")
-            continue
-        ca, cb = clusters[ka], clusters[kb]
-        reason = _cluster_guard(ca, cb, ignore_names=is_trusted)
-        if reason:
-            if p >= review or is_trusted:
-                note_blocked(a, b, p, reason)
-            continue
-        # Join the smaller into the larger, keeping an existing person's key.
-        keep, drop = (ka, kb) if ca.person_id is not None or len(ca.members) >= len(cb.members) else (kb, ka)
-        if clusters[drop].person_id is not None:
-            keep, drop = drop, keep
-        dropped = clusters.pop(drop)
-        for member in dropped.positions:
-            cluster_of[member] = keep
-        clusters[keep].absorb(dropped)
-        for x in (a, b):
-            if x.startswith("s") and x not in joined_by:
-                joined_by[x] = ("trusted_id" if is_trusted else "auto_link", 1.0 if is_trusted and p < 0.5 else p)
+    def apply(self, edges: Edges, start: int = 0, stop: int | None = None) -> None:
+        """Take the ordered edges ``[start:stop]`` in turn."""
+        review, auto_link = self.limits.review, self.limits.auto_link
+        cluster_of, cluster_at, clusters, node_list = self.cluster_of, self.cluster_at, self.clusters, self.node_list
+        joined_by, note_blocked = self.joined_by, self._note_blocked
+        for i, j, p, is_trusted in _live_edges(edges, cluster_at, start, stop):
+            ka, kb = cluster_of[i], cluster_of[j]
+            if ka == kb:
+                continue
+            a, b = node_list[i].uid, node_list[j].uid
+            if not is_trusted and p < auto_link:
+                if p >= review:
+                    note_blocked(a, b, p, "probability in the review band")
+                continue
+            ca, cb = clusters[ka], clusters[kb]
+            reason = _cluster_guard(ca, cb, ignore_names=is_trusted)
+            if reason:
+                if p >= review or is_trusted:
+                    note_blocked(a, b, p, reason)
+                continue
+            # Join the smaller into the larger, keeping an existing person's key.
+            keep, drop = (ka, kb) if ca.person_id is not None or len(ca.members) >= len(cb.members) else (kb, ka)
+            if clusters[drop].person_id is not None:
+                keep, drop = drop, keep
+            dropped = clusters.pop(drop)
+            for member in dropped.positions:
+                cluster_of[member] = keep
+            cluster_at[dropped.positions] = keep
+            clusters[keep].absorb(dropped)
+            for x in (a, b):
+                if x.startswith("s") and x not in joined_by:
+                    joined_by[x] = ("trusted_id" if is_trusted else "auto_link", 1.0 if is_trusted and p < 0.5 else p)
 
-    outcomes: dict[str, Outcome] = {}
-    seeded: set[int] = set()
-    for node in pending:
-        number = cluster_of[position[node.uid]]
-        cluster = clusters[number]
-        if node.uid in joined_by and (cluster.person_id is not None or number in seeded):
-            decision, probability = joined_by[node.uid]
-        else:
-            decision, probability = "new_person", None
-        seeded.add(number)
-        outcome = Outcome(node.uid, cluster.person_id, keys[number], decision, probability)
-        blocked = best_blocked.get(node.uid)
-        if blocked and decision == "new_person" and cluster_of[position[blocked[0]]] != number:
-            outcome.decision = "review"
-            outcome.review_with, outcome.review_probability, outcome.review_reason = blocked
-            outcome.probability = blocked[1]
-        outcomes[node.uid] = outcome
-    return outcomes
+    def outcomes(self) -> dict[str, Outcome]:
+        cluster_of, clusters, position, keys = self.cluster_of, self.clusters, self.position, self.keys
+        joined_by, best_blocked = self.joined_by, self.best_blocked
+        outcomes: dict[str, Outcome] = {}
+        seeded: set[int] = set()
+        for node in self.pending:
+            number = cluster_of[position[node.uid]]
+            cluster = clusters[number]
+            if node.uid in joined_by and (cluster.person_id is not None or number in seeded):
+                decision, probability = joined_by[node.uid]
+            else:
+                decision, probability = "new_person", None
+            seeded.add(number)
+            outcome = Outcome(node.uid, cluster.person_id, keys[number], decision, probability)
+            blocked = best_blocked.get(node.uid)
+            if blocked and decision == "new_person" and cluster_of[position[blocked[0]]] != number:
+                outcome.decision = "review"
+                outcome.review_with, outcome.review_probability, outcome.review_reason = blocked
+                outcome.probability = blocked[1]
+            outcomes[node.uid] = outcome
+        return outcomes
 
 
-def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[tuple[int, int, float, bool]]:
-    """The pairs worth considering as ``(node position, node position, probability, trusted)``:
-    trusted-id agreement first (it settles a match), then by falling probability, ties broken
-    by the pair's ids so the same pairs give the same decisions whatever order the scorer
-    returned them in. A pair below the review band with no trusted id can change nothing (it
-    neither joins nor goes to review) and is dropped. Vectorised: a batch has millions of pairs."""
+Edges = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]
+
+
+def _ordered_edges(nodes: list[Node], pending: list[Node], profiles: list[Node], pairs: Pairs, review: float) -> Edges:
+    """The pairs worth considering as arrays ``(node position, node position, probability,
+    trusted)``: trusted-id agreement first (it settles a match), then by falling probability,
+    ties broken by the pair's ids so the same pairs give the same decisions whatever order the
+    scorer returned them in. A pair below the review band with no trusted id can change nothing
+    (it neither joins nor goes to review) and is dropped. Vectorised: a batch has millions of
+    pairs."""
+    empty = np.zeros(0, dtype=np.int64)
     if not isinstance(pairs, PairColumns):
         listed = pairs if isinstance(pairs, list) else list(pairs)
         if not listed:
-            return []
+            return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
         columns = list(zip(*listed, strict=True))
         pairs = PairColumns(
             np.array(columns[0], dtype=object), np.array(columns[1], dtype=object), np.array(columns[2])
         )
     left, right, probability = pairs.left, pairs.right, pairs.probability
     if not len(probability):
-        return []
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
     uids = pd.Index([n.uid for n in nodes])
-    ia, ib = uids.get_indexer(left), uids.get_indexer(right)
+    if pairs.positional:
+        # Positions in [*pending, *profiles] -> positions in ``nodes`` (profiles, then pending).
+        to_node = uids.get_indexer([n.uid for n in [*pending, *profiles]])
+        ia, ib = to_node[np.asarray(left, dtype=np.int64)], to_node[np.asarray(right, dtype=np.int64)]
+    else:
+        ia, ib = uids.get_indexer(left), uids.get_indexer(right)
     p = np.asarray(probability, dtype=np.float64)
     known = (ia >= 0) & (ib >= 0)
     ia, ib, p = ia[known], ib[known], p[known]
@@ -413,16 +533,34 @@ def _ordered_edges(nodes: list[Node], pairs: Pairs, review: float) -> Iterable[t
     rank = np.empty(len(uids), dtype=np.int64)
     rank[uids.argsort()] = np.arange(len(uids))
     lo, hi = np.minimum(rank[ia], rank[ib]), np.maximum(rank[ia], rank[ib])
+    if pairs.positional:
+        # The smaller uid on the left, as Splink gives pairs of string ids: which end comes
+        # first decides which cluster keeps its name when two of one size join.
+        ia, ib = np.where(rank[ia] == lo, ia, ib), np.where(rank[ia] == lo, ib, ia)
     order = np.lexsort((hi, lo, -p, ~trusted))
-    ia, ib, p, trusted = ia[order], ib[order], p[order], trusted[order]
-    return _in_chunks(ia, ib, p, trusted)
+    return ia[order], ib[order], p[order], trusted[order]
 
 
-def _in_chunks(*columns: np.ndarray[Any, Any], size: int = 100_000) -> Iterator[tuple[Any, ...]]:
-    """Rows of parallel arrays as Python values, converted a chunk at a time: a list of Python
-    numbers for every one of millions of edges would double the batch's memory."""
-    for start in range(0, len(columns[0]), size):
-        yield from zip(*(column[start : start + size].tolist() for column in columns), strict=True)
+def _live_edges(
+    edges: Edges, cluster_at: np.ndarray[Any, Any], start: int = 0, stop: int | None = None, size: int = 4096
+) -> Iterator[tuple[Any, ...]]:
+    """The ordered edges ``[start:stop]`` as Python values, a chunk at a time, leaving out those
+    whose ends share a cluster (``cluster_at``, which the caller keeps up to date as clusters
+    join) when the chunk starts. Converting a chunk at a time also keeps a list of Python
+    numbers for every one of millions of edges from doubling the batch's memory."""
+    ia, ib, p, trusted = edges
+    stop = len(ia) if stop is None else stop
+    for first in range(start, stop, size):
+        last = min(first + size, stop)
+        a, b = ia[first:last], ib[first:last]
+        live = cluster_at[a] != cluster_at[b]
+        yield from zip(
+            a[live].tolist(),
+            b[live].tolist(),
+            p[first:last][live].tolist(),
+            trusted[first:last][live].tolist(),
+            strict=True,
+        )
 
 
 def _conflicting(a: set[str], b: set[str]) -> bool:

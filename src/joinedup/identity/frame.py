@@ -9,11 +9,13 @@ records the prior dominates; with many, the deployment's own frequencies do.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from joinedup.identity.model import MODEL_COLUMNS
@@ -87,6 +89,38 @@ def build_rows(
     return records
 
 
+# Rows turned into a frame at a time: a row is a dictionary, and a million of them at once
+# would cost more than the frame they make.
+FRAME_CHUNK = 50_000
+
+
+def _chunk_frame(
+    chunk: list[tuple[str, Mapping[str, object]]],
+    given_counts: Mapping[str, int],
+    family_counts: Mapping[str, int],
+    total: int,
+) -> pd.DataFrame:
+    """``build_rows`` as a frame, built column by column (no dictionary per row), each name's
+    term frequency worked out once."""
+    columns: dict[str, list[object]] = {}
+    for column in MODEL_COLUMNS:
+        if column == "unique_id":
+            columns[column] = [unique_id for unique_id, _ in chunk]
+        elif column in ("tf_given", "tf_family"):
+            counts = given_counts if column == "tf_given" else family_counts
+            known: dict[object, float | None] = {}
+            values: list[object] = []
+            for _, fields in chunk:
+                name = fields.get(column[3:])
+                if name not in known:
+                    known[name] = smoothed(counts.get(str(name), 0), total) if name else None
+                values.append(known[name])
+            columns[column] = values
+        else:
+            columns[column] = [fields.get(column) for _, fields in chunk]
+    return pd.DataFrame(columns, columns=list(MODEL_COLUMNS))
+
+
 def build_frame(
     rows: Iterable[tuple[str, Mapping[str, object]]],
     given_counts: Mapping[str, int],
@@ -94,7 +128,22 @@ def build_frame(
     total: int,
 ) -> pd.DataFrame:
     """A Splink input frame from ``(unique_id, comparable fields)`` pairs."""
-    frame = pd.DataFrame.from_records(build_rows(rows, given_counts, family_counts, total), columns=list(MODEL_COLUMNS))
+    iterator = iter(rows)
+    parts: list[pd.DataFrame] = []
+    while True:
+        chunk = list(itertools.islice(iterator, FRAME_CHUNK))
+        if not chunk and parts:
+            break
+        parts.append(_chunk_frame(chunk, given_counts, family_counts, total))
+        if len(chunk) < FRAME_CHUNK:
+            break
+    if len(parts) == 1:
+        frame = parts[0]
+    else:
+        frame = pd.concat(parts, ignore_index=True)
+        for column in frame.columns:
+            if column.startswith("tf_"):
+                frame[column] = frame[column].astype(np.float64)  # a chunk of unknown names is all None
     frame["dob_year"] = frame["dob_year"].astype("Int64")
     return frame
 

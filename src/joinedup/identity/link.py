@@ -9,7 +9,7 @@ three-record file and a 200,000-record file take the same path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,13 +18,15 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from joinedup.identity.decide import (
+    Node,
     Outcome,
     PairColumns,
     Pairs,
     collected_after,
     collection_paused,
-    decide,
+    decide_twice,
     node_from,
+    thresholds,
 )
 from joinedup.identity.frame import build_frame, build_rows, comparable, family_block, signature
 from joinedup.identity.matcher import SCORE_FLOOR, quick_enough, score
@@ -36,8 +38,9 @@ from joinedup.storage import identity_links_repo as repo
 
 log = logging.getLogger(__name__)
 BATCH = 50_000
-# Scores a pending frame (among itself and against an index frame) into scored pairs.
-Scorer = Callable[..., pd.DataFrame]
+# Scores a pending frame (among itself and against an index frame) into scored pairs: a frame
+# of uids and probabilities, or (a batch scorer) positional ``PairColumns``.
+Scorer = Callable[..., pd.DataFrame | PairColumns]
 # Above this many pending subjects, reading the whole index beats keyed look-ups.
 WHOLE_INDEX_ABOVE = 20_000
 
@@ -148,7 +151,17 @@ def match(
 
     A little work (one record against its candidate blocks) is scored in Python on plain rows,
     with no DataFrame and no DuckDB; a batch goes to Splink as frames."""
-    fields = {f"s{s.record_subject_id}": comparable(s) for s in subjects}
+    pending_nodes: list[Node] = []
+
+    def fields_of() -> Iterator[tuple[str, dict[str, object]]]:
+        """Each subject's compared fields, its node made on the way: made once and let go, as
+        a million dictionaries held at once would cost a gigabyte."""
+        for s in subjects:
+            uid = f"s{s.record_subject_id}"
+            compared = comparable(s)
+            pending_nodes.append(node_from(uid, None, s.record_id, compared))
+            yield uid, compared
+
     # Pending subjects count towards name frequencies too: a batch is part of the population.
     for s in subjects:
         if s.given:
@@ -159,11 +172,13 @@ def match(
     index_rows = [(f"p{p['id']}", {k: p[k] for k in repo.PROFILE_FIELDS}) for p in profiles]
     rows_of: Callable[[set[str]], dict[str, dict[str, Any]]]
     found: list[dict[str, Any]] | None = None
+    fields: list[tuple[str, dict[str, object]]] | None = None
     pairs: Pairs
     new: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
     if scorer is None and quick_enough(len(subjects), len(index_rows)):
-        new = build_rows(fields.items(), given_counts, family_counts, total)
+        fields = list(fields_of())
+        new = build_rows(fields, given_counts, family_counts, total)
         held = build_rows(index_rows, given_counts, family_counts, total)
         try:
             found = quick_pairs(new, held, model, SCORE_FLOOR)
@@ -176,28 +191,32 @@ def match(
         def rows_of(uids: set[str]) -> dict[str, dict[str, Any]]:
             return {uid: by_uid[uid] for uid in uids if uid in by_uid}
     else:
-        pending_frame = build_frame(fields.items(), given_counts, family_counts, total)
+        pending_frame = build_frame(fields_of() if fields is None else fields, given_counts, family_counts, total)
         index_frame = build_frame(index_rows, given_counts, family_counts, total) if index_rows else None
         with collected_after():
             scored = (scorer or score)(pending_frame, index_frame, model, explain=False)
-        pairs = PairColumns(
-            scored["unique_id_l"].to_numpy(dtype=object),
-            scored["unique_id_r"].to_numpy(dtype=object),
-            scored["match_probability"].to_numpy(dtype=np.float64),
-        )
+        if isinstance(scored, PairColumns):
+            pairs = scored
+        else:
+            pairs = PairColumns(
+                scored["unique_id_l"].to_numpy(dtype=object),
+                scored["unique_id_r"].to_numpy(dtype=object),
+                scored["match_probability"].to_numpy(dtype=np.float64),
+            )
         del scored
 
         def rows_of(uids: set[str]) -> dict[str, dict[str, Any]]:
             return _frame_rows(uids, pending_frame, index_frame)
 
-    pending_nodes = [
-        node_from(f"s{s.record_subject_id}", None, s.record_id, fields[f"s{s.record_subject_id}"]) for s in subjects
-    ]
     profile_nodes = [node_from(f"p{p['id']}", p["person_id"], None, p) for p in profiles]
-    outcomes = decide(pending_nodes, profile_nodes, pairs)
-    boosted = household_boost(subjects, pairs, outcomes)
-    if boosted is not pairs:
-        outcomes = decide(pending_nodes, profile_nodes, boosted)
+    # Decide, then again with household context from the first pass's clusters.
+    outcomes = decide_twice(
+        pending_nodes,
+        profile_nodes,
+        pairs,
+        lambda first: household_boost(subjects, pairs, first),
+        raised_at_most=HOUSEHOLD_RAISED_AT_MOST,
+    )
     return outcomes, _explain_reviews(outcomes, rows_of, model)
 
 
@@ -233,6 +252,19 @@ def _explain_reviews(
 # implausible one, and the guards (names, sex, ids) still apply to every boosted pair.
 HOUSEHOLD_FLOOR = 0.2
 HOUSEHOLD_BAYES_FACTOR = 2.0**10
+HOUSEHOLD_CEILING = 0.999  # pairs this likely need no help
+# Below this, a pair with no trusted id shared can change no decision: it is under the review
+# band, and too unlikely for household context to raise. A batch scorer may leave such pairs out.
+DECISION_FLOOR = min(HOUSEHOLD_FLOOR, thresholds().review)
+
+
+def _boosted(p: float) -> float:
+    odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
+    return odds / (1.0 + odds)
+
+
+# The most household context can raise a probability to (a pair just under the ceiling).
+HOUSEHOLD_RAISED_AT_MOST = _boosted(HOUSEHOLD_CEILING)
 
 
 def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dict[str, Outcome]) -> Pairs:
@@ -244,6 +276,7 @@ def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dic
     if all(len(uids) == 1 for uids in by_record.values()):
         return pairs
     record_of = {f"s{s.record_subject_id}": s.record_id for s in subjects}
+    uid_at = [f"s{s.record_subject_id}" for s in subjects]  # positional pairs: index rows are no subject
 
     def co_clusters(uid: str) -> set[str]:
         return {outcomes[v].cluster for v in by_record[record_of[uid]] if v != uid}
@@ -256,25 +289,26 @@ def household_boost(subjects: list[StandardSubject], pairs: Pairs, outcomes: dic
             and bool(co_clusters(a) & co_clusters(b))
         )
 
-    def boosted(p: float) -> float:
-        odds = p / (1.0 - p) * HOUSEHOLD_BAYES_FACTOR
-        return odds / (1.0 + odds)
+    boosted = _boosted
 
     if isinstance(pairs, PairColumns):
         probability = pairs.probability
         raised: np.ndarray[Any, Any] | None = None
         # Only pairs in the band can be raised; the test runs on those alone.
-        for k in np.flatnonzero((probability >= HOUSEHOLD_FLOOR) & (probability < 0.999)).tolist():
-            if shares_household(pairs.left[k], pairs.right[k]):
+        for k in np.flatnonzero((probability >= HOUSEHOLD_FLOOR) & (probability < HOUSEHOLD_CEILING)).tolist():
+            a, b = pairs.left[k], pairs.right[k]
+            if pairs.positional:
+                a, b = (uid_at[a] if a < len(uid_at) else ""), (uid_at[b] if b < len(uid_at) else "")
+            if shares_household(a, b):
                 if raised is None:
                     raised = probability.copy()
                 raised[k] = boosted(float(probability[k]))
-        return pairs if raised is None else PairColumns(pairs.left, pairs.right, raised)
+        return pairs if raised is None else PairColumns(pairs.left, pairs.right, raised, pairs.positional)
     listed = list(pairs)
     changed = False
     result = []
     for a, b, p in listed:
-        if HOUSEHOLD_FLOOR <= p < 0.999 and shares_household(a, b):
+        if HOUSEHOLD_FLOOR <= p < HOUSEHOLD_CEILING and shares_household(a, b):
             result.append((a, b, boosted(p)))
             changed = True
         else:
