@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
 from joinedup.cli.main import app
-from joinedup.identity.batch import lean_score
 from joinedup.identity.decide import local_ids_agree
 from joinedup.identity.frame import build_frame, comparable
+from joinedup.identity.matcher import splink_score
 from joinedup.identity.model import default_model
 from joinedup.identity.quickscore import quick_score
 from joinedup.identity.standardise import standard_other_id, standard_other_ids, standardise
@@ -178,7 +178,7 @@ def test_python_scores_equal_splinks_with_local_ids_and_swapped_names() -> None:
     family = Counter(s.family for s in subjects if s.family)
     frame = build_frame(fields.items(), given, family, len(subjects))
     pending, index = frame.iloc[:9].reset_index(drop=True), frame.iloc[9:].reset_index(drop=True)
-    splink = lean_score(pending, index, default_model())
+    splink = splink_score(pending, index, default_model(), explain=False)
     python = quick_score(pending, index, default_model(), 0.001)
 
     def keyed(df: Any) -> dict[frozenset[str], float]:

@@ -55,6 +55,17 @@ def score(
             return quick_score(pending, index, model, SCORE_FLOOR)
         except ValueError:
             pass  # a model of another shape: Splink scores it
+    return splink_score(pending, index, model, explain=explain)
+
+
+def splink_score(
+    pending: pd.DataFrame,
+    index: pd.DataFrame | None,
+    model: TrainedModel,
+    *,
+    explain: bool = True,
+) -> pd.DataFrame:
+    """``score`` by Splink whatever the size: the reference the Python scorer is checked against."""
     _quiet()
     settings: dict[str, Any] = model.for_dialect("duckdb")
     settings["retain_intermediate_calculation_columns"] = explain
