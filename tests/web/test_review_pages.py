@@ -174,3 +174,30 @@ def test_the_case_page_and_the_contest_page_share_one_decision_header(
         header = _header(refused.text)
         assert header.index("govuk-error-summary") < header.index("govuk-caption-l") < header.index("govuk-heading-l")
         assert 'href="#outcome"' in header and "govuk-notification-banner" not in header
+
+
+def test_the_case_shows_each_records_agency_person_ids_for_the_clerk_to_compare(
+    engine: Engine, app_for: Callable[..., TestClient], make_user: Callable[..., Any], page: Any
+) -> None:
+    """A shared council number is the strongest clue a clerk has; the page must show it."""
+    ingest_payloads(
+        engine,
+        [amelia_record("school", "S-1", "Springfield Primary", other_ids=[{"scheme": "mosaic", "value": "77123A"}])],
+        source="t",
+        submitted_by="t",
+    )
+    ingest_payloads(
+        engine,
+        [amelia_record("gp", "G-1", "Elm Surgery", sex="M", other_ids=[{"scheme": "police", "value": "PX-9"}])],
+        source="t",
+        submitted_by="t",
+    )
+    with engine.connect() as conn:
+        items = list_items(conn)
+    assert len(items) == 1
+    front_door_client = app_for(front_door(make_user))
+    shown = front_door_client.get(f"/linkage-review/{items[0]['id']}")
+    assert shown.status_code == 200
+    page(shown.text)
+    assert "Agency person ids" in shown.text
+    assert "mosaic: 77123A" in shown.text and "police: PX-9" in shown.text

@@ -27,6 +27,7 @@ SHOWN_FIELDS = (
     "sex",
     "nhs_number",
     "upn",
+    "other_ids",
     "address_line1",
     "address_town",
     "address_postcode",

@@ -46,6 +46,7 @@ FIELDS = (
     ("sex", "Sex"),
     ("nhs_number", "NHS number"),
     ("upn", "Unique pupil number"),
+    ("other_ids", "Agency person ids"),
     ("address_line1", "Address"),
     ("address_postcode", "Postcode"),
     ("role", "Role in the record"),
@@ -78,7 +79,8 @@ def _text(value: object) -> str:
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        # Agency-local ids come as {"scheme", "value"}: a clerk reads "mosaic: 12345A".
+        return ", ".join(f"{v.get('scheme')}: {v.get('value')}" if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
