@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from linkage_population import write_population
 
 from joinedup.identity.eval_runs import synth_subjects
+from joinedup.identity.evaluation import subject_rows
 from joinedup.identity.model import DEFAULT_VERSION, TrainedModel, settings_creator
 from joinedup.identity.standardise import standardise
 from joinedup.identity.training import train
@@ -36,36 +37,8 @@ TARGET = Path(__file__).parents[1] / "src" / "joinedup" / "identity" / "data" / 
 
 
 def subjects_from_jsonl(path: Path) -> list:
-    subjects = []
-    next_id = 1
-    for record_id, line in enumerate(path.open(), start=1):
-        record = json.loads(line)
-        for index, subject in enumerate(record["subjects"]):
-            address = subject.get("address") or {}
-            row = {
-                "id": next_id,
-                "record_id": record_id,
-                "subject_index": index,
-                **{
-                    k: subject.get(k)
-                    for k in (
-                        "role",
-                        "given_name",
-                        "family_name",
-                        "other_names",
-                        "date_of_birth",
-                        "sex",
-                        "nhs_number",
-                        "upn",
-                        "other_ids",
-                    )
-                },
-                "address_line1": address.get("line1"),
-                "address_postcode": address.get("postcode"),
-            }
-            subjects.append(standardise(row))
-            next_id += 1
-    return subjects
+    """Every subject of a synth file, standardised as the ingest path would store it."""
+    return [standardise(row) for _, row in subject_rows(path)]
 
 
 ADDED = ("names_swapped", "local_id")
