@@ -22,6 +22,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -34,6 +35,13 @@ from joinedup.identity.standardise import standardise
 from joinedup.identity.training import train
 
 TARGET = Path(__file__).parents[1] / "src" / "joinedup" / "identity" / "data" / "default_model.json"
+
+
+def _show(stage: str, name: str, levels: list[dict[str, Any]]) -> None:
+    """Print each level's m and u, so a retrain shows what was learnt beside what ships."""
+    print(
+        stage, name, [(lv.get("label_for_charts"), lv.get("m_probability"), lv.get("u_probability")) for lv in levels]
+    )
 
 
 def subjects_from_jsonl(path: Path) -> list:
@@ -78,11 +86,7 @@ def add_comparisons(children: int, seed: int) -> None:
     kept = [c for c in shipped["comparisons"] if c["output_column_name"] not in ADDED]
     for name in ADDED:
         levels = by_name[name]["comparison_levels"]
-        print(
-            "trained",
-            name,
-            [(lv.get("label_for_charts"), lv.get("m_probability"), lv.get("u_probability")) for lv in levels],
-        )
+        _show("trained", name, levels)
         for level in levels:
             m, u = DOCUMENTED[name].get(level.get("label_for_charts", ""), (None, None))
             if m is not None:
@@ -93,12 +97,7 @@ def add_comparisons(children: int, seed: int) -> None:
     shipped["blocking_rules_to_generate_predictions"] = fresh["blocking_rules_to_generate_predictions"]
     TARGET.write_text(json.dumps(shipped, indent=2) + "\n")
     for name in ADDED:
-        levels = by_name[name]["comparison_levels"]
-        print(
-            "shipped",
-            name,
-            [(lv.get("label_for_charts"), lv.get("m_probability"), lv.get("u_probability")) for lv in levels],
-        )
+        _show("shipped", name, by_name[name]["comparison_levels"])
     print(f"added comparisons trained on {len(subjects)} synthetic subjects; written to {TARGET}")
 
 

@@ -18,17 +18,11 @@ from typing import Any
 
 import orjson
 
-SUBJECT_FIELDS = (
-    "role",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "other_ids",
-)
+from joinedup.records.models import Subject
+
+# A subject's own fields as format v1 names them (the address is flattened below), read off the
+# model so a field added to the format reaches the evaluation without a second list to keep.
+SUBJECT_FIELDS = tuple(name for name in Subject.model_fields if name != "address")
 
 
 @dataclass(frozen=True)
