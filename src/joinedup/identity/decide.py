@@ -81,13 +81,20 @@ def collected_after() -> Iterator[None]:
     """Collect the garbage made inside the block, and only that, when it ends. Splink's linker
     and its DuckDB connection hold reference cycles: with the collector paused they, and all of
     DuckDB's memory, would outlive the scoring by the whole decision pass (0.5 GB at 250,000
-    subjects). Objects from before the block are frozen out, so the collection is cheap."""
-    gc.freeze()
+    subjects). Objects from before the block are frozen out, so the collection is cheap.
+
+    A freeze made by someone else (the web app freezes its start-up objects) is left in place:
+    ``gc.unfreeze`` cannot tell its objects from ours, and undoing it would put the libraries
+    back in every collection's way for the rest of the process."""
+    outer = gc.get_freeze_count() > 0
+    if not outer:
+        gc.freeze()
     try:
         yield
     finally:
         gc.collect()
-        gc.unfreeze()
+        if not outer:
+            gc.unfreeze()
 
 
 @dataclass(frozen=True)
