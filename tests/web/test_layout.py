@@ -92,11 +92,23 @@ def test_a_pages_data_is_freed_with_the_response_not_at_the_next_full_collection
             gc.enable()
 
 
-def test_the_server_freezes_its_startup_objects_once_started(engine: Any) -> None:
-    import gc
+def test_the_server_freezes_its_startup_objects_once_started(db_url: str) -> None:
+    """Run in a fresh interpreter: the freeze is process-wide, so in the test worker any earlier
+    test that froze or unfroze objects would decide the answer, not the app."""
+    import subprocess
+    import sys
 
-    from joinedup.web.app import create_app
-
-    with TestClient(create_app(engine=engine)) as started:
-        assert started.get("/accessibility").status_code == 200
-        assert gc.get_freeze_count() > 10_000  # the imported libraries, out of every collection's way
+    script = (
+        "import gc, sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from joinedup.web.app import create_app\n"
+        "before = gc.get_freeze_count()\n"
+        "with TestClient(create_app(db_url=sys.argv[1])) as started:\n"
+        "    assert started.get('/accessibility').status_code == 200\n"
+        "    print(before, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, db_url], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, after = (int(n) for n in done.stdout.split())
+    assert before == 0  # nothing froze before the app started
+    assert after > 10_000  # the imported libraries, out of every collection's way
