@@ -85,9 +85,40 @@ def test_cue_matrix_searching_passages_first_finds_what_searching_every_clause_f
     units, owner = tagger._units(passages)
     fast = tagger._cue_matrix(passages, units, owner)
     for t, theme_id in enumerate(taxonomy.theme_ids()):
-        pattern = taxonomy.cue_pattern(theme_id)
-        assert [bool(v) for v in fast[:, t]] == [bool(pattern.search(u)) for u in units], theme_id
+        cues = taxonomy.tagging_cues(theme_id)
+        assert [bool(v) for v in fast[:, t]] == [cues.search(u) for u in units], theme_id
     assert fast.sum() > 0
+
+
+def test_the_tagger_reads_more_wordings_than_the_taxonomy_and_skips_look_alikes() -> None:
+    """The tagger's cues add ways reviews word a finding; the keyword baseline stays the
+    taxonomy's own cues, so the figure it is compared with is not moved by our additions."""
+    from joinedup.learning import taxonomy
+
+    said = "Domestic violence, parental mental ill-health and drug or alcohol misuse were present together."
+    assert taxonomy.tagging_cues("parental_mental_health").search(said)
+    assert not taxonomy.cue_pattern("parental_mental_health").search(said)
+    assert "parental_mental_health" not in tagger.keyword_baseline(said)
+    # A court's supervision order is not staff supervision, unless the text also says so.
+    workload = taxonomy.tagging_cues("supervision_and_workload")
+    assert not workload.search("She was returned home under a supervision order.")
+    assert workload.search("She was returned home under a supervision order; caseloads were high.")
+    assert taxonomy.cue_pattern("supervision_and_workload").search("She was returned home under a supervision order.")
+    # Either apostrophe.
+    assert taxonomy.tagging_cues("unknown_adult_males").search("the mother’s partner had moved into the flat")
+
+
+def test_every_added_cue_belongs_to_a_theme_of_the_taxonomy() -> None:
+    import json
+    from importlib import resources
+
+    from joinedup.learning import taxonomy
+
+    raw = json.loads(resources.files("joinedup.learning").joinpath("data", "tagging_cues.json").read_text("utf-8"))
+    assert set(raw["themes"]) <= set(taxonomy.theme_ids())
+    for theme_id, extra in raw["themes"].items():
+        assert set(extra) <= {"add", "not"}, theme_id
+        assert all(isinstance(p, str) and p.strip() for p in extra["add"] + extra["not"]), theme_id
 
 
 def test_the_calibrator_learns_that_stronger_evidence_and_commoner_themes_are_likelier() -> None:

@@ -244,11 +244,11 @@ def _cue_matrix(passages: list[str], units: list[str], owner: list[int]) -> np.n
     for s, passage_index in enumerate(owner):
         members.setdefault(passage_index, []).append(s)
     for t, theme_id in enumerate(ids):
-        pattern = taxonomy.cue_pattern(theme_id)
+        cues = taxonomy.tagging_cues(theme_id)
         for passage_index, unit_rows in members.items():
-            if pattern.search(passages[passage_index]):
+            if cues.search(passages[passage_index]):
                 for s in unit_rows:
-                    if pattern.search(units[s]):
+                    if cues.search(units[s]):
                         cue[s, t] = 1.0
     return cue
 

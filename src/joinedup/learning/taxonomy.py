@@ -79,17 +79,48 @@ def _cue_variants(cue: str) -> list[str]:
 
 @cache
 def cue_pattern(theme_id: str) -> re.Pattern[str]:
-    """One regex matching any of the theme's cue phrases as whole words."""
-    variants = [v for cue in theme(theme_id).cues for v in _cue_variants(cue)]
-    alternatives = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(variants, key=len, reverse=True))
+    """One regex matching any of the theme's cue phrases (the shared taxonomy's) as whole words."""
+    return _phrase_pattern(tuple(v for cue in theme(theme_id).cues for v in _cue_variants(cue)))
+
+
+def _phrase_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
+    def escaped(v: str) -> str:
+        # Any run of spaces between words, and either apostrophe ("mother's", "mother’s").
+        return re.escape(v).replace(r"\ ", r"\s+").replace("'", "['’]")
+
+    if not variants:
+        return re.compile(r"(?!x)x")  # matches nothing
     # Acronyms (DNA, SUDI, CSE, MARAC) only count in capitals: "dna" in a word is not a cue.
     case_sensitive = [v for v in variants if v.isupper() and len(v) <= 6]
+    others = [v for v in variants if v not in case_sensitive]
+    ci = "|".join(escaped(v) for v in sorted(others, key=len, reverse=True))
     if case_sensitive:
-        others = [v for v in variants if v not in case_sensitive]
-        ci = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(others, key=len, reverse=True))
         cs = "|".join(re.escape(v) for v in case_sensitive)
-        return re.compile(rf"(?:(?i:\b(?:{ci})\b)|\b(?:{cs})\b)")
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+        return re.compile(rf"(?:(?i:\b(?:{ci})\b)|\b(?:{cs})\b)" if ci else rf"\b(?:{cs})\b")
+    return re.compile(rf"\b(?:{ci})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TaggingCues:
+    """The cues the tagger searches for one theme: the taxonomy's plus ``data/tagging_cues.json``'s
+    additions, with the theme's look-alike phrases (``not``) blanked out of the text first."""
+
+    pattern: re.Pattern[str]
+    look_alikes: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        if self.look_alikes is not None:
+            text = self.look_alikes.sub(" ", text)
+        return self.pattern.search(text) is not None
+
+
+@cache
+def tagging_cues(theme_id: str) -> TaggingCues:
+    extra = _data("tagging_cues.json")["themes"].get(theme_id, {})
+    variants = tuple(v for cue in theme(theme_id).cues for v in _cue_variants(cue))
+    added = tuple(v for cue in extra.get("add", []) for v in _cue_variants(cue))
+    look_alikes = tuple(extra.get("not", []))
+    return TaggingCues(_phrase_pattern(variants + added), _phrase_pattern(look_alikes) if look_alikes else None)
 
 
 def cue_hits(theme_id: str, text: str) -> list[str]:
