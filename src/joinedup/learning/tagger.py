@@ -3,7 +3,10 @@
 How a theme is scored, in plain words: every clause of the review is embedded with the
 bundled model and given a probability per theme by a one-vs-rest logistic regression fitted
 on the taxonomy's own texts (each theme's definition and exemplar sentences). A clause that
-also contains one of the theme's cue phrases earns ``cue_bonus``. The theme's evidence score
+also contains one of the theme's cue phrases earns ``cue_bonus``; the cues are the taxonomy's
+plus ``data/tagging_cues.json``'s, because the taxonomy lists a few wordings per theme and a
+review that says "mental ill-health" or "lied to professionals" means the same finding (that
+file also names look-alikes, such as a court's "supervision order", that are not the theme). The theme's evidence score
 is its best clause's score. A second, small logistic regression (the *calibrator*, fitted on
 the labelled training reviews) turns that evidence score and how often the theme is found in
 reviews (its prior) into the probability that a careful reader would tag the theme; the theme
