@@ -11,8 +11,11 @@ Model loading is timed apart (once per process; the web app and CLI keep it load
 machine is shared with other work: the load average and the process CPU seconds are printed
 so figures from a busy machine can be read for what they are.
 
-Run: ``.venv/bin/python bench/learning_tagging.py [--pages 150]``; set
-``JOINEDUP_EMBED_PRECISION=float32`` to time the model in full precision.
+Run: ``.venv/bin/python bench/learning_tagging.py [--pages 150] [--pdf-only OUT.pdf]``; set
+``JOINEDUP_EMBED_BACKEND=torch`` to time the PyTorch path instead of ONNX Runtime, and
+``JOINEDUP_EMBED_PRECISION=float32`` to time it in full precision. Model load with the ONNX
+backend includes the one-off export when the cache holds none (``JOINEDUP_CACHE_DIR``).
+``--pdf-only`` writes the synthetic PDF and stops, for timing ``joinedup reviews add`` cold.
 """
 
 from __future__ import annotations
@@ -92,7 +95,11 @@ def cpu_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=150)
+    parser.add_argument("--pdf-only", type=Path, help="write the synthetic PDF here and stop")
     args = parser.parse_args()
+    if args.pdf_only:
+        print(synthetic_pdf(args.pdf_only, args.pages))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         pdf = synthetic_pdf(folder / "review.pdf", args.pages)
@@ -125,8 +132,12 @@ def main() -> None:
     print(f"load-to-tagged, end to end        {total_s:7.1f} s   ({total_cpu:.1f} CPU s)  goal < 30 s")
     print(f"keyword baseline on same passages {baseline_s:7.2f} s   ({len(set().union(*baseline))} themes)")
     print(f"model / baseline                  {total_s / max(baseline_s + read_s, 1e-9):7.1f} x")
+    if embedding.backend() == "torch":
+        threads = f"torch threads {__import__('torch').get_num_threads()}"
+    else:
+        threads = f"onnxruntime {__import__('onnxruntime').__version__}, torch imported {'torch' in sys.modules}"
     print(
-        f"themes suggested {themes}; torch threads {__import__('torch').get_num_threads()}; "
+        f"themes suggested {themes}; backend {embedding.backend()} ({threads}); "
         f"precision {embedding.precision()}, batch {embedding.BATCH_SIZE}"
     )
     print(f"load average {load1:.1f} (1 min) {load5:.1f} (5 min) on {os.cpu_count()} cores: the machine was shared")

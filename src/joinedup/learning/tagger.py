@@ -157,7 +157,9 @@ def _classifier() -> tuple[np.ndarray, np.ndarray]:
 def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
     import hashlib
 
-    key = hashlib.sha256("\n".join([embedding.MODEL_NAME, embedding.precision(), *texts]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        "\n".join([embedding.MODEL_NAME, embedding.backend(), embedding.precision(), *texts]).encode()
+    ).hexdigest()[:16]
     folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
     return folder / f"{kind}-{key}{suffix}"
 
