@@ -49,6 +49,36 @@ def test_the_keyword_baseline_is_scored_on_the_same_reviews() -> None:
     assert 0.0 < base.micro_f1 < 1.0
 
 
+def test_every_review_has_two_further_blind_annotations_with_known_themes() -> None:
+    others = ev.second_labels()
+    known = set(taxonomy.theme_ids())
+    assert len(others) >= 2
+    for annotator, labels in others.items():
+        assert set(labels) == {r.id for r in ev.labelled_set()}, annotator
+        assert all(themes and themes <= known for themes in labels.values()), annotator
+
+
+def test_majority_needs_more_than_half_of_the_annotators() -> None:
+    votes = [frozenset({"neglect", "domestic_abuse"}), frozenset({"neglect"}), frozenset({"sexual_abuse"})]
+    assert ev.majority(votes) == {"neglect"}
+    assert ev.majority(votes[:2]) == {"neglect"}  # one of two is not a majority
+
+
+def test_agreement_scores_each_pair_once_and_the_tagger_against_each() -> None:
+    reviews = ev.labelled_set()[:6]
+    others = ev.second_labels()
+    perfect = [set(r.themes) for r in reviews]
+    found = ev.agreement(reviews, perfect)
+    names = found["annotators"]
+    assert names[0] == "set" and len(names) == len(others) + 1
+    assert len(found["pairs"]) == len(names) * (len(names) - 1) // 2
+    assert found["tagger"]["set"]["micro_f1"] == 1.0
+    for name in others:
+        pair = next(p for p in found["pairs"] if p["annotators"] == ["set", name])
+        # the tagger copying the set's labels agrees with another annotator exactly as the set does
+        assert found["tagger"][name]["micro_f1"] == pair["micro_f1"]
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(1800)  # 88 reviews embedded and two nested CVs: about 3 CPU minutes, more on a shared machine
 def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
@@ -67,4 +97,8 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
         < report["cross_validated"]["reviews"]
     )
     assert 0.0 <= dev_cv["micro_f1"] <= 1.0 and "per_theme" in dev_cv
+    agree = report["annotator_agreement"]
+    assert agree["reviews"] == report["reviews"] and agree["annotators"][0] == "set"
+    assert {"set", "majority"} <= set(agree["tagger"])
+    assert all(0.0 <= p["micro_f1"] <= 1.0 for p in agree["pairs"])
     assert set(report["model"]["per_theme"]["voice_of_the_child"]) == {"precision", "recall", "f1", "support"}

@@ -59,6 +59,11 @@ def themes(
         f"cross-validated on dev only ({dev_cv['folds']} folds, {dev_cv['reviews']} reviews): "
         f"micro F1 {dev_cv['micro_f1']:.3f}, macro F1 {dev_cv['macro_f1']:.3f}"
     )
+    agree = result["annotator_agreement"]
+    pairs = ", ".join(f"{p['annotators'][0]}-{p['annotators'][1]} {p['micro_f1']:.3f}" for p in agree["pairs"])
+    versus = ", ".join(f"{name} {s['micro_f1']:.3f}" for name, s in agree["tagger"].items())
+    out.print(f"annotator agreement, micro F1 between independent annotators ({agree['reviews']} reviews): {pairs}")
+    out.print(f"tagger against each annotator and their majority, micro F1: {versus}")
     out.print()
     out.print(f"{'theme':34}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}{'kw F1':>8}")
     names = sorted(set(model["per_theme"]) | set(base["per_theme"]))

@@ -8,7 +8,12 @@ of figures are reported so nobody mistakes a tuned figure for a held-out one:
 - ``test``: the shipped settings on the held-out test reviews;
 - ``cross-validated``: settings re-chosen on four folds, scored on the fifth, all reviews;
 - ``cross-validated on dev``: the same over the dev reviews only (never touches a test review);
-- ``keyword baseline``: cue-phrase matching alone, on the same reviews.
+- ``keyword baseline``: cue-phrase matching alone, on the same reviews;
+- ``annotator agreement``: how far independent careful readers agree with the set's labels
+  and with each other (``data/eval_second_labels.jsonl``: two more annotators labelled every
+  summary blind, from the taxonomy alone), and the tagger against each of them. It says what
+  the labels can bear: a tagger cannot be asked to match the set more closely than people
+  reading the same text match each other.
 
 The split of a review is fixed in the file when it is written (docs/learning.md gives the rule),
 never after it has been scored.
@@ -67,6 +72,66 @@ def labelled_set() -> list[LabelledReview]:
             raw = json.loads(line)
             found.append(LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), raw["split"]))
     return found
+
+
+def second_labels() -> dict[str, dict[str, frozenset[str]]]:
+    """Each further annotator's themes per review id (``annotator -> review id -> themes``)."""
+    text = resources.files("joinedup.learning").joinpath("data", "eval_second_labels.jsonl").read_text("utf-8")
+    found: dict[str, dict[str, frozenset[str]]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            for annotator, themes in raw["annotators"].items():
+                found.setdefault(annotator, {})[raw["id"]] = frozenset(themes)
+    return found
+
+
+def majority(label_sets: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The themes more than half of the annotators tagged."""
+    counts: dict[str, int] = {}
+    for themes in label_sets:
+        for theme_id in themes:
+            counts[theme_id] = counts.get(theme_id, 0) + 1
+    return frozenset(t for t, n in counts.items() if 2 * n > len(label_sets))
+
+
+def agreement(reviews: Sequence[LabelledReview], predicted: Sequence[set[str]]) -> dict[str, Any]:
+    """Micro and macro F1 between every pair of annotators (the set's own labels are ``set``),
+    and of the tagger against each annotator and against the majority of all of them.
+
+    F1 between two annotators does not depend on which is taken as the reference (precision
+    and recall swap), so one figure per pair says how far careful readers agree.
+    """
+    others = second_labels()
+    missing = sorted(r.id for r in reviews if not all(r.id in labelled for labelled in others.values()))
+    if missing:
+        raise ValueError(f"data/eval_second_labels.jsonl has no labels for {', '.join(missing)}")
+    labels: dict[str, list[frozenset[str]]] = {"set": [r.themes for r in reviews]}
+    for annotator in sorted(others):
+        labels[annotator] = [others[annotator][r.id] for r in reviews]
+    names = list(labels)
+    pairs = []
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            found = score(labels[first], [set(t) for t in labels[second]])
+            pairs.append(
+                {
+                    "annotators": [first, second],
+                    "micro_f1": round(found.micro_f1, 3),
+                    "macro_f1": round(found.macro_f1, 3),
+                }
+            )
+    voted = [majority([labels[name][i] for name in names]) for i in range(len(reviews))]
+    tagger_vs = {name: score(labels[name], predicted) for name in names}
+    tagger_vs["majority"] = score(voted, predicted)
+    return {
+        "annotators": names,
+        "reviews": len(reviews),
+        "pairs": pairs,
+        "tagger": {
+            name: {"micro_f1": round(s.micro_f1, 3), "macro_f1": round(s.macro_f1, 3)} for name, s in tagger_vs.items()
+        },
+    }
 
 
 def _f1(p: float, r: float) -> float:
@@ -215,7 +280,8 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
     gold = [reviews[i].themes for i in chosen]
     shipped = tagger.TaggerSettings.load()
-    model = score(gold, predict([scores[i] for i in chosen], shipped))
+    predicted = predict([scores[i] for i in chosen], shipped)
+    model = score(gold, predicted)
     keyword = baseline([reviews[i] for i in chosen])
     dev = [i for i, r in enumerate(reviews) if r.split == "dev"]
     on_dev = choose_settings([reviews[i].themes for i in dev], [scores[i] for i in dev])
@@ -226,6 +292,7 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
         "settings_chosen_on_dev": on_dev.as_json(),
         "model": model.as_json(),
         "keyword_baseline": keyword.as_json(),
+        "annotator_agreement": agreement([reviews[i] for i in chosen], predicted),
         "cross_validated": {"folds": 5, "reviews": len(reviews), **cross_validated(reviews, scores).as_json()},
         "cross_validated_dev": {
             "folds": 5,
