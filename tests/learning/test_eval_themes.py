@@ -58,6 +58,19 @@ def test_every_review_has_two_further_blind_annotations_with_known_themes() -> N
         assert all(themes and themes <= known for themes in labels.values()), annotator
 
 
+def test_the_fictional_reviews_are_well_formed_and_apart_from_the_evaluation_set() -> None:
+    fictional = ev.fictional_set()
+    known = set(taxonomy.theme_ids())
+    assert len(fictional) >= 150 and len({r.id for r in fictional}) == len(fictional)
+    assert not {r.id for r in fictional} & {r.id for r in ev.labelled_set()}
+    titles = {r.title for r in ev.labelled_set()}
+    for review in fictional:
+        assert review.themes and review.themes <= known, review.id
+        assert review.title not in titles and len(review.text.split()) >= 50, review.id
+    every = [t for r in fictional for t in r.themes]
+    assert all(every.count(theme_id) >= 4 for theme_id in known)
+
+
 def test_majority_needs_more_than_half_of_the_annotators() -> None:
     votes = [frozenset({"neglect", "domestic_abuse"}), frozenset({"neglect"}), frozenset({"sexual_abuse"})]
     assert ev.majority(votes) == {"neglect"}

@@ -74,6 +74,24 @@ def labelled_set() -> list[LabelledReview]:
     return found
 
 
+def fictional_set() -> list[LabelledReview]:
+    """150 invented review summaries (``data/fictional_reviews.jsonl``), split ``fictional``.
+
+    Written and labelled blind, from the taxonomy's definitions alone, by writers who never
+    saw the tagger or the evaluation set, with invented children, places and titles so that no
+    real (test) review can leak through them. Findings are mostly implied, as reviews write
+    them. The tagger does not use them yet: they are for the next method to train on, or to
+    check against as unseen text (docs/learning.md says which, once used).
+    """
+    text = resources.files("joinedup.learning").joinpath("data", "fictional_reviews.jsonl").read_text("utf-8")
+    found = []
+    for line in text.splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            found.append(LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), "fictional"))
+    return found
+
+
 def second_labels() -> dict[str, dict[str, frozenset[str]]]:
     """Each further annotator's themes per review id (``annotator -> review id -> themes``)."""
     text = resources.files("joinedup.learning").joinpath("data", "eval_second_labels.jsonl").read_text("utf-8")
