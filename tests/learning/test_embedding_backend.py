@@ -165,6 +165,22 @@ def test_a_corrupted_export_is_replaced_not_trusted(
 
 
 @pytest.mark.slow
+def test_a_new_export_removes_exports_under_superseded_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_cache: Path
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv("JOINEDUP_CACHE_DIR", str(folder))
+    stale = folder / "all-minilm-l6-v2-0123456789abcdef.onnx"
+    stale.write_bytes((in_cache / embedding.export_path().name).read_bytes())
+    unrelated = folder / "theme-prototypes-0123456789abcdef.npy"
+    unrelated.write_bytes(b"kept")
+    loaded = embedding._load_onnx()
+    assert loaded.path == embedding.export_path() and loaded.path.is_file()
+    assert not stale.exists() and unrelated.read_bytes() == b"kept"
+
+
+@pytest.mark.slow
 def test_an_export_with_another_key_or_altered_weights_is_not_trusted(in_cache: Path, tmp_path: Path) -> None:
     import onnx
     from onnx import numpy_helper

@@ -34,6 +34,7 @@ backend always computes in float32.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -367,10 +368,25 @@ def _export(path: Path, key: str, tokenizer: Any) -> OnnxEncoder:
             cached: Path | None = path
         except OSError:  # a read-only cache: the session is in memory already, so carry on uncached
             cached = None
+        if cached is not None:
+            _remove_superseded(cached)
         return OnnxEncoder(session, tokenizer, cached)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def _remove_superseded(current: Path) -> None:
+    """Delete exports made under other keys (an earlier model package or export format).
+
+    Each is about 90 MB and nothing will load it again once the key has moved on. A process
+    still holding one open keeps reading it (the file goes when it is closed), and another
+    installation that shares the folder with an older package would only export its own again.
+    """
+    for other in current.parent.glob("all-minilm-l6-v2-*.onnx"):
+        if other.name != current.name:
+            with contextlib.suppress(OSError):
+                other.unlink()
 
 
 def _pooled_module(transformer: Any) -> Any:
