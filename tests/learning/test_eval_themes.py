@@ -61,7 +61,7 @@ def test_every_review_has_two_further_blind_annotations_with_known_themes() -> N
 def test_the_fictional_reviews_are_well_formed_and_apart_from_the_evaluation_set() -> None:
     fictional = ev.fictional_set()
     known = set(taxonomy.theme_ids())
-    assert len(fictional) >= 150 and len({r.id for r in fictional}) == len(fictional)
+    assert len(fictional) >= 350 and len({r.id for r in fictional}) == len(fictional)
     assert not {r.id for r in fictional} & {r.id for r in ev.labelled_set()}
     titles = {r.title for r in ev.labelled_set()}
     for review in fictional:

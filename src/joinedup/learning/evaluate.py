@@ -75,7 +75,7 @@ def labelled_set() -> list[LabelledReview]:
 
 
 def fictional_set() -> list[LabelledReview]:
-    """150 invented review summaries (``data/fictional_reviews.jsonl``), split ``fictional``.
+    """350 invented review summaries (``data/fictional_reviews.jsonl``), split ``fictional``.
 
     Written and labelled blind, from the taxonomy's definitions alone, by writers who never
     saw the tagger or the evaluation set, with invented children, places and titles so that no
