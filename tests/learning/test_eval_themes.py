@@ -110,6 +110,8 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
         < report["cross_validated"]["reviews"]
     )
     assert 0.0 <= dev_cv["micro_f1"] <= 1.0 and "per_theme" in dev_cv
+    fic_cv = report["cross_validated_fictional"]
+    assert fic_cv["reviews"] == len(ev.fictional_set()) and 0.0 <= fic_cv["micro_f1"] <= 1.0
     agree = report["annotator_agreement"]
     assert agree["reviews"] == report["reviews"] and agree["annotators"][0] == "set"
     assert {"set", "majority"} <= set(agree["tagger"])

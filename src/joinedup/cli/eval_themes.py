@@ -35,7 +35,7 @@ def themes(
 
     try:
         with progress_bar("Tagging the labelled reviews") as bar:
-            task = bar.add_task("tag", total=len(ev.labelled_set()))
+            task = bar.add_task("tag", total=len(ev.labelled_set()) + len(ev.fictional_set()))
             result = ev.report(split.value, on_progress=lambda n: bar.advance(task, n))
     except LearningError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
@@ -59,6 +59,11 @@ def themes(
         f"cross-validated on dev only ({dev_cv['folds']} folds, {dev_cv['reviews']} reviews): "
         f"micro F1 {dev_cv['micro_f1']:.3f}, macro F1 {dev_cv['macro_f1']:.3f}"
     )
+    fic_cv = result["cross_validated_fictional"]
+    out.print(
+        f"cross-validated on the fictional reviews ({fic_cv['folds']} folds, {fic_cv['reviews']} reviews, "
+        f"dev always in training): micro F1 {fic_cv['micro_f1']:.3f}, macro F1 {fic_cv['macro_f1']:.3f}"
+    )
     agree = result["annotator_agreement"]
     pairs = ", ".join(f"{p['annotators'][0]}-{p['annotators'][1]} {p['micro_f1']:.3f}" for p in agree["pairs"])
     versus = ", ".join(f"{name} {s['micro_f1']:.3f}" for name, s in agree["tagger"].items())
@@ -76,7 +81,7 @@ def themes(
     out.print(
         f"\nsettings: threshold {settings['threshold']} (calibrated probability), cue bonus "
         f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, prior weight "
-        f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev)"
+        f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev and the fictional reviews)"
     )
 
 
