@@ -146,13 +146,20 @@ def test_later_processes_load_the_export_without_torch(in_cache: Path) -> None:
     assert done.stdout.strip() == str(embedding.export_path())
 
 
-@pytest.mark.slow
-def test_a_corrupted_export_is_replaced_not_trusted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_cache: Path
-) -> None:
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, empty, in use for the test (the module's export stays apart)."""
     folder = tmp_path / "cache"
     folder.mkdir()
     monkeypatch.setenv("JOINEDUP_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.mark.slow
+def test_a_corrupted_export_is_replaced_not_trusted(
+    in_cache: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = empty_cache
     path = embedding.export_path()
     good = (in_cache / path.name).read_bytes()
     path.write_bytes(good[: len(good) // 2])  # cut short, as by a full disk without the atomic rename
@@ -165,12 +172,8 @@ def test_a_corrupted_export_is_replaced_not_trusted(
 
 
 @pytest.mark.slow
-def test_a_new_export_removes_exports_under_superseded_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_cache: Path
-) -> None:
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    monkeypatch.setenv("JOINEDUP_CACHE_DIR", str(folder))
+def test_a_new_export_removes_exports_under_superseded_keys(in_cache: Path, empty_cache: Path) -> None:
+    folder = empty_cache
     stale = folder / "all-minilm-l6-v2-0123456789abcdef.onnx"
     stale.write_bytes((in_cache / embedding.export_path().name).read_bytes())
     unrelated = folder / "theme-prototypes-0123456789abcdef.npy"
