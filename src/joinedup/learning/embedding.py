@@ -191,7 +191,7 @@ class OnnxEncoder:
 
 
 def cache_dir() -> Path:
-    """Where the ONNX export is kept: the tagger's cache folder."""
+    """JoinedUp's cache folder, for the ONNX export and the tagger's caches alike."""
     return Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
 
 

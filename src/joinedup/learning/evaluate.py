@@ -67,14 +67,16 @@ class Scores:
         }
 
 
+def _data_rows(name: str) -> list[dict[str, Any]]:
+    text = resources.files("joinedup.learning").joinpath("data", name).read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 def labelled_set() -> list[LabelledReview]:
-    text = resources.files("joinedup.learning").joinpath("data", "eval_reviews.jsonl").read_text("utf-8")
-    found = []
-    for line in text.splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            found.append(LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), raw["split"]))
-    return found
+    return [
+        LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), raw["split"])
+        for raw in _data_rows("eval_reviews.jsonl")
+    ]
 
 
 def fictional_set() -> list[LabelledReview]:
@@ -83,27 +85,21 @@ def fictional_set() -> list[LabelledReview]:
     Written and labelled blind, from the taxonomy's definitions alone, by writers who never
     saw the tagger or the evaluation set, with invented children, places and titles so that no
     real (test) review can leak through them. Findings are mostly implied, as reviews write
-    them. The tagger does not use them yet: they are for the next method to train on, or to
-    check against as unseen text (docs/learning.md says which, once used).
+    them. They are training data: the settings are chosen on them with the dev split, and they
+    sit in every training fold of the cross-validated figures (docs/learning.md).
     """
-    text = resources.files("joinedup.learning").joinpath("data", "fictional_reviews.jsonl").read_text("utf-8")
-    found = []
-    for line in text.splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            found.append(LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), "fictional"))
-    return found
+    return [
+        LabelledReview(raw["id"], raw["title"], raw["text"], frozenset(raw["themes"]), "fictional")
+        for raw in _data_rows("fictional_reviews.jsonl")
+    ]
 
 
 def second_labels() -> dict[str, dict[str, frozenset[str]]]:
     """Each further annotator's themes per review id (``annotator -> review id -> themes``)."""
-    text = resources.files("joinedup.learning").joinpath("data", "eval_second_labels.jsonl").read_text("utf-8")
     found: dict[str, dict[str, frozenset[str]]] = {}
-    for line in text.splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            for annotator, themes in raw["annotators"].items():
-                found.setdefault(annotator, {})[raw["id"]] = frozenset(themes)
+    for raw in _data_rows("eval_second_labels.jsonl"):
+        for annotator, themes in raw["annotators"].items():
+            found.setdefault(annotator, {})[raw["id"]] = frozenset(themes)
     return found
 
 
@@ -178,12 +174,16 @@ def score(gold: Sequence[frozenset[str]], predicted: Sequence[set[str]]) -> Scor
     return Scores(micro_p, micro_r, _f1(micro_p, micro_r), macro, per)
 
 
-def sentence_scores(reviews: Iterable[LabelledReview]) -> list[tagger.SentenceScores]:
+def sentence_scores(
+    reviews: Iterable[LabelledReview], on_progress: Callable[[int], None] | None = None
+) -> list[tagger.SentenceScores]:
     """Embed each review once; settings are then tried without touching the model again."""
     found = []
     for review in reviews:
         passages = [p.text for p in split_passages(clean_pages([review.text]), paged=False)]
         found.append(tagger.sentence_scores(passages))
+        if on_progress is not None:
+            on_progress(1)
     return found
 
 
@@ -295,22 +295,16 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     ``split`` chooses the reviews for the shipped-settings and baseline figures: ``test`` (held
     out), ``dev`` (where the settings were chosen) or ``all``. ``cross_validated`` always uses
     every review, since it re-chooses the settings itself; ``cross_validated_dev`` uses the dev
-    reviews alone (settings re-chosen by inner cross-validation within each outer training fold).
+    reviews alone (settings re-chosen by inner cross-validation within each outer training fold);
+    ``cross_validated_fictional`` the fictional ones. The fictional reviews are in every training
+    fold of the first two, and the dev reviews in every training fold of the third.
     """
     reviews = labelled_set()
     fictional = fictional_set()
     if split not in ("all", "dev", "test"):
         raise ValueError(f"split must be all, dev or test, not {split!r}")
-    scores = []
-    for review in reviews:
-        scores.extend(sentence_scores([review]))
-        if on_progress is not None:
-            on_progress(1)
-    fictional_scores = []
-    for review in fictional:
-        fictional_scores.extend(sentence_scores([review]))
-        if on_progress is not None:
-            on_progress(1)
+    scores = sentence_scores(reviews, on_progress)
+    fictional_scores = sentence_scores(fictional, on_progress)
     with_fictional = (fictional, fictional_scores)
     chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
     gold = [reviews[i].themes for i in chosen]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -160,8 +159,7 @@ def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
     key = hashlib.sha256(
         "\n".join([embedding.MODEL_NAME, embedding.backend(), embedding.precision(), *texts]).encode()
     ).hexdigest()[:16]
-    folder = Path(os.environ.get("JOINEDUP_CACHE_DIR") or Path.home() / ".cache" / "joinedup")
-    return folder / f"{kind}-{key}{suffix}"
+    return embedding.cache_dir() / f"{kind}-{key}{suffix}"
 
 
 def _fit_classifier(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
