@@ -30,11 +30,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from joinedup.learning import tagger, taxonomy
 from joinedup.learning.clean import clean_pages
 from joinedup.learning.passages import split_passages
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -177,11 +180,14 @@ def score(gold: Sequence[frozenset[str]], predicted: Sequence[set[str]]) -> Scor
 def sentence_scores(
     reviews: Iterable[LabelledReview], on_progress: Callable[[int], None] | None = None
 ) -> list[tagger.SentenceScores]:
-    """Embed each review once; settings are then tried without touching the model again."""
+    """Embed each review once; settings are then tried without touching the model again.
+
+    The clause column is left empty: each figure fills it with the clause classifier it is
+    about (the shipped one, or one refitted on a fold's training reviews)."""
     found = []
     for review in reviews:
         passages = [p.text for p in split_passages(clean_pages([review.text]), paged=False)]
-        found.append(tagger.sentence_scores(passages))
+        found.append(tagger.sentence_scores(passages, clause_classifier=False))
         if on_progress is not None:
             on_progress(1)
     return found
@@ -229,15 +235,17 @@ def fit_calibrator(
     rows, labels = [], []
     for g, sc in zip(gold, scores, strict=True):
         evidence = tagger.evidence_scores(sc, cue_bonus)
+        clause = tagger.evidence_scores(sc, cue_bonus, clause=True)
         for t, theme_id in enumerate(ids):
-            rows.append((tagger.logit(float(evidence[t])), priors[theme_id]))
+            rows.append((tagger.logit(float(evidence[t])), tagger.logit(float(clause[t])), priors[theme_id]))
             labels.append(int(theme_id in g))
     model = LogisticRegression(C=c, max_iter=2000).fit(np.asarray(rows), np.asarray(labels))
     return tagger.TaggerSettings(
         threshold=threshold,
         cue_bonus=cue_bonus,
         evidence_weight=float(model.coef_[0][0]),
-        prior_weight=float(model.coef_[0][1]),
+        clause_weight=float(model.coef_[0][1]),
+        prior_weight=float(model.coef_[0][2]),
         bias=float(model.intercept_[0]),
         priors=priors,
     )
@@ -264,23 +272,68 @@ def choose_settings(gold: Sequence[frozenset[str]], scores: Sequence[tagger.Sent
     return fit_calibrator(gold, scores, best[1], best[2], best[3])
 
 
+CROSS_FIT_FOLDS = 4
+
+
+def clause_classifier_for(
+    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The clause classifier fitted on these reviews' marked clauses (reviews nobody marked,
+    the test ones, add nothing) and the taxonomy's texts."""
+    marked = tagger.clause_evidence()
+    examples = [
+        (sc.sentence_vectors, tagger.clause_labels(sc.units, r.themes, marked[r.id]))
+        for r, sc in zip(reviews, scores, strict=True)
+        if r.id in marked
+    ]
+    return tagger.fit_clause_classifier(examples)
+
+
+def cross_fitted(
+    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores], folds: int = CROSS_FIT_FOLDS
+) -> list[tagger.SentenceScores]:
+    """Each review's clauses scored by a clause classifier fitted without that review.
+
+    The calibrator must learn from scores like those of a review the classifier has never
+    seen: scored by a classifier trained on their own marked clauses, the training reviews
+    would look far more certain than a new review ever does.
+    """
+    found: list[tagger.SentenceScores | None] = [None] * len(reviews)
+    for fold in range(folds):
+        rest = [i for i in range(len(reviews)) if i % folds != fold]
+        weights, biases = clause_classifier_for([reviews[i] for i in rest], [scores[i] for i in rest])
+        for i in range(fold, len(reviews), folds):
+            found[i] = scores[i].with_clause_classifier(weights, biases)
+    return [sc for sc in found if sc is not None]
+
+
+def fit_tagger(
+    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
+) -> tuple[tuple[np.ndarray, np.ndarray], tagger.TaggerSettings]:
+    """Everything learnt from labelled reviews: the clause classifier (on all of them) and the
+    settings (chosen on their cross-fitted scores)."""
+    settings = choose_settings([r.themes for r in reviews], cross_fitted(reviews, scores))
+    return clause_classifier_for(reviews, scores), settings
+
+
 def cross_validated(
     reviews: Sequence[LabelledReview],
     scores: Sequence[tagger.SentenceScores],
     folds: int = 5,
     extra: tuple[Sequence[LabelledReview], Sequence[tagger.SentenceScores]] = ((), ()),
 ) -> Scores:
-    """Each review predicted with settings chosen on the other folds only, plus the ``extra``
-    reviews (the fictional ones), which are in every training fold and never scored here."""
-    extra_gold = [r.themes for r in extra[0]]
+    """Each review predicted by a tagger fitted on the other folds only, plus the ``extra``
+    reviews (the fictional ones), which are in every training fold and never scored here:
+    the clause classifier and the settings are both refitted per fold."""
     predicted: list[set[str]] = [set() for _ in reviews]
     for fold in range(folds):
         train = [i for i in range(len(reviews)) if i % folds != fold]
         held = [i for i in range(len(reviews)) if i % folds == fold]
-        settings = choose_settings(
-            [reviews[i].themes for i in train] + extra_gold, [scores[i] for i in train] + list(extra[1])
+        (weights, biases), settings = fit_tagger(
+            [reviews[i] for i in train] + list(extra[0]), [scores[i] for i in train] + list(extra[1])
         )
-        for i, found in zip(held, predict([scores[i] for i in held], settings), strict=True):
+        held_scores = [scores[i].with_clause_classifier(weights, biases) for i in held]
+        for i, found in zip(held, predict(held_scores, settings), strict=True):
             predicted[i] = found
     return score([r.themes for r in reviews], predicted)
 
@@ -309,14 +362,13 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
     gold = [reviews[i].themes for i in chosen]
     shipped = tagger.TaggerSettings.load()
-    predicted = predict([scores[i] for i in chosen], shipped)
+    classifier = tagger.shipped_clause_classifier()
+    predicted = predict([scores[i].with_clause_classifier(*classifier) for i in chosen], shipped)
     model = score(gold, predicted)
     keyword = baseline([reviews[i] for i in chosen])
     dev = [i for i, r in enumerate(reviews) if r.split == "dev"]
     dev_reviews, dev_scores = [reviews[i] for i in dev], [scores[i] for i in dev]
-    on_dev = choose_settings(
-        [r.themes for r in dev_reviews] + [r.themes for r in fictional], dev_scores + fictional_scores
-    )
+    _, on_dev = fit_tagger(dev_reviews + fictional, dev_scores + fictional_scores)
     return {
         "reviews": len(chosen),
         "split": split,
@@ -344,8 +396,9 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
 
 
 def write_settings_from_dev() -> tagger.TaggerSettings:
-    """Choose the settings on the dev split and the fictional reviews (never a test review) and
-    write them to ``data/tagger_settings.json``.
+    """Fit the clause classifier and choose the settings on the dev split and the fictional
+    reviews (never a test review), and write them to ``data/clause_classifier.npz`` and
+    ``data/tagger_settings.json``.
 
     The fictional reviews joined the dev split in the sixth session: they were written blind,
     imply their findings as real reviews do, and so keep the threshold from being set on dev
@@ -355,9 +408,10 @@ def write_settings_from_dev() -> tagger.TaggerSettings:
     from pathlib import Path
 
     reviews = [r for r in labelled_set() if r.split == "dev"] + fictional_set()
-    chosen = choose_settings([r.themes for r in reviews], sentence_scores(reviews))
-    path = Path(__file__).parent / "data" / "tagger_settings.json"
-    path.write_text(json.dumps(chosen.as_json(), indent=2) + "\n", encoding="utf-8")
+    (weights, biases), chosen = fit_tagger(reviews, sentence_scores(reviews))
+    data = Path(__file__).parent / "data"
+    tagger.write_clause_classifier(weights, biases, data / tagger.CLAUSE_CLASSIFIER_FILE)
+    (data / "tagger_settings.json").write_text(json.dumps(chosen.as_json(), indent=2) + "\n", encoding="utf-8")
     return chosen
 
 

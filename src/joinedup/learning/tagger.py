@@ -1,17 +1,25 @@
 """Suggesting the learning themes of a review, each with a confidence and its evidence.
 
 How a theme is scored, in plain words: every clause of the review is embedded with the
-bundled model and given a probability per theme by a one-vs-rest logistic regression fitted
-on the taxonomy's own texts (each theme's definition and exemplar sentences). A clause that
+bundled model and given two probabilities per theme by two one-vs-rest logistic regressions:
+the *prototype classifier*, fitted on the taxonomy's own texts (each theme's definition and
+exemplar sentences), and the *clause classifier*, fitted on those texts together with the
+clauses that careful readers marked as the evidence of each theme in the labelled training
+reviews (``data/clause_evidence.jsonl``: the dev reviews and the fictional ones, never a test
+review). The second learns how reviews actually word a finding they only imply (a sibling
+removed elsewhere, an explanation taken at face value), which definitions alone do not teach;
+its weights are fitted by ``python -m joinedup.learning.evaluate`` and shipped in
+``data/clause_classifier.npz``. A clause that
 also contains one of the theme's cue phrases earns ``cue_bonus``; the cues are the taxonomy's
 plus ``data/tagging_cues.json``'s, because the taxonomy lists a few wordings per theme and a
 review that says "mental ill-health" or "lied to professionals" means the same finding (that
-file also names look-alikes, such as a court's "supervision order", that are not the theme). The theme's evidence score
-is its best clause's score. A second, small logistic regression (the *calibrator*, fitted on
-the labelled training reviews) turns that evidence score and how often the theme is found in
-reviews (its prior) into the probability that a careful reader would tag the theme; the theme
-is suggested when that probability reaches ``threshold``, and the probability is the
-confidence shown. The evidence is the passages holding the best-scoring clauses.
+file also names look-alikes, such as a court's "supervision order", that are not the theme). A
+theme's two evidence scores are its best clause's score under each classifier. A small
+logistic regression (the *calibrator*, fitted on the labelled training reviews) turns those
+two scores and how often the theme is found in reviews (its prior) into the probability that
+a careful reader would tag the theme; the theme is suggested when that probability reaches
+``threshold``, and the probability is the confidence shown. The evidence is the passages
+holding the best clauses under the clause classifier.
 
 The settings and the calibrator's coefficients live in ``data/tagger_settings.json``;
 ``joinedup eval themes`` says how they were chosen and what they achieve.
@@ -29,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from joinedup.learning import embedding, taxonomy
+from joinedup.learning.errors import ModelUnavailable
 from joinedup.learning.passages import sentences
 
 if TYPE_CHECKING:
@@ -38,6 +47,10 @@ MAX_EVIDENCE = 3
 MAX_SENTENCE_WORDS = 60
 MIN_CLAUSE_WORDS = 4
 REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/learning.md)
+# The clause classifier's C, chosen by the mean of dev and fictional cross-validation (1, 2, 3,
+# 5 and 10 tried; docs/learning.md).
+CLAUSE_REGULARISATION = 3.0
+CLAUSE_CLASSIFIER_FILE = "clause_classifier.npz"
 EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
 # "X; Y"; "X, but Y"), each finding is scored on its own: a sentence's vector is a blend of
@@ -55,13 +68,17 @@ class TaggerSettings:
     """How a theme's evidence becomes a suggestion (``data/tagger_settings.json``).
 
     ``threshold`` is the calibrated probability at which a theme is suggested. The calibrator
-    is ``sigmoid(evidence_weight * logit(best clause score) + prior_weight * prior + bias)``,
-    where ``prior`` is the theme's log-odds of being tagged in the training reviews.
+    is ``sigmoid(evidence_weight * logit(best prototype-classifier score) + clause_weight *
+    logit(best clause-classifier score) + prior_weight * prior + bias)``, where ``prior`` is the
+    theme's log-odds of being tagged in the training reviews (each score with ``cue_bonus``
+    added where the clause holds a cue phrase). ``clause_weight`` 0 is the tagger before the
+    clause classifier.
     """
 
     threshold: float = 0.5
     cue_bonus: float = 0.5
     evidence_weight: float = 1.0
+    clause_weight: float = 0.0
     prior_weight: float = 0.0
     bias: float = 0.0
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
@@ -79,6 +96,7 @@ class TaggerSettings:
             "threshold": self.threshold,
             "cue_bonus": self.cue_bonus,
             "evidence_weight": round(self.evidence_weight, 4),
+            "clause_weight": round(self.clause_weight, 4),
             "prior_weight": round(self.prior_weight, 4),
             "bias": round(self.bias, 4),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
@@ -102,12 +120,23 @@ class TaggingResult:
 
 @dataclass(frozen=True)
 class SentenceScores:
-    """Per-sentence theme scores of one document, kept so settings can be re-tried cheaply."""
+    """Per-clause theme scores of one document, kept so settings can be re-tried cheaply."""
 
-    owner: list[int]  # passage index of each sentence
-    similarity: np.ndarray  # sentences x themes: the theme classifier's probability
-    cue: np.ndarray  # sentences x themes: 1.0 where a cue phrase occurs
+    owner: list[int]  # passage index of each clause
+    similarity: np.ndarray  # clauses x themes: the prototype classifier's probability
+    cue: np.ndarray  # clauses x themes: 1.0 where a cue phrase occurs
     sentence_vectors: np.ndarray
+    clause: np.ndarray | None = None  # clauses x themes: the clause classifier's; None: not scored
+    units: tuple[str, ...] = ()  # the clauses' texts
+
+    def clause_or_similarity(self) -> np.ndarray:
+        return self.similarity if self.clause is None else self.clause
+
+    def with_clause_classifier(self, weights: np.ndarray, biases: np.ndarray) -> SentenceScores:
+        """The same clauses scored by another clause classifier (cross-validation refits it)."""
+        import dataclasses
+
+        return dataclasses.replace(self, clause=probabilities(self.sentence_vectors, weights, biases))
 
 
 def _prototype_texts() -> tuple[list[str], list[int]]:
@@ -164,15 +193,124 @@ def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
 
 def _fit_classifier(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
-    weights = np.zeros((len(taxonomy.theme_ids()), vectors.shape[1]), dtype=np.float32)
-    biases = np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
-    for t in range(len(taxonomy.theme_ids())):
-        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
-        model.fit(vectors, (labels == t).astype(int))
-        weights[t], biases[t] = model.coef_[0], model.intercept_[0]
+    ids = taxonomy.theme_ids()
+    one_hot = np.stack([(labels == t).astype(np.int8) for t in range(len(ids))], axis=1)
+    return fit_one_vs_rest(vectors, one_hot, REGULARISATION)
+
+
+def fit_one_vs_rest(vectors: np.ndarray, labels: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """A logistic regression per theme, classes balanced: (weights, biases).
+
+    ``labels`` is rows x themes: 1 the row is that theme's, 0 it is not, -1 left out of that
+    theme's fit (a clause of a review holding the theme that no reader marked as its evidence:
+    it may still imply it). One BLAS thread: these fits are many small problems, and on a
+    two-core machine threaded BLAS made them ten times slower.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    weights = np.zeros((labels.shape[1], vectors.shape[1]), dtype=np.float32)
+    biases = np.zeros(labels.shape[1], dtype=np.float32)
+    with threadpool_limits(limits=1):
+        for t in range(labels.shape[1]):
+            keep = labels[:, t] >= 0
+            y = labels[keep, t].astype(int)
+            positives = int(y.sum())
+            if positives == 0 or positives == len(y):
+                biases[t] = -10.0 if positives == 0 else 10.0
+                continue
+            model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+            model.fit(vectors[keep], y)
+            weights[t], biases[t] = model.coef_[0], model.intercept_[0]
     return weights, biases
+
+
+def probabilities(vectors: np.ndarray, weights: np.ndarray, biases: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return np.asarray(1.0 / (1.0 + np.exp(-(vectors @ weights.T + biases))), dtype=np.float32)
+
+
+def clause_evidence() -> dict[str, dict[str, frozenset[str]]]:
+    """Review id -> clause text -> the themes a reader marked it as evidence of."""
+    text = resources.files("joinedup.learning").joinpath("data", "clause_evidence.jsonl").read_text("utf-8")
+    found: dict[str, dict[str, frozenset[str]]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            found[raw["review"]] = {item["text"]: frozenset(item["themes"]) for item in raw["evidence"]}
+    return found
+
+
+def clause_labels(units: tuple[str, ...], themes: frozenset[str], marked: dict[str, frozenset[str]]) -> np.ndarray:
+    """One review's clauses x themes for the clause classifier: 1 marked as the theme's evidence,
+    0 the review does not hold the theme, -1 it does but this clause was not marked."""
+    import numpy as np
+
+    ids = taxonomy.theme_ids()
+    labels = np.zeros((len(units), len(ids)), dtype=np.int8)
+    for t, theme_id in enumerate(ids):
+        if theme_id in themes:
+            labels[:, t] = [1 if theme_id in marked.get(unit, ()) else -1 for unit in units]
+    return labels
+
+
+def fit_clause_classifier(examples: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The clause classifier fitted on the taxonomy's texts plus these (vectors, labels) pairs."""
+    import numpy as np
+
+    texts, owners = _prototype_texts()
+    theme_count = len(taxonomy.theme_ids())
+    owner = np.asarray(owners)
+    vectors = [prototype_vectors(texts)] + [v for v, _ in examples]
+    labels = [np.stack([(owner == t).astype(np.int8) for t in range(theme_count)], axis=1)] + [y for _, y in examples]
+    return fit_one_vs_rest(np.concatenate(vectors), np.concatenate(labels), CLAUSE_REGULARISATION)
+
+
+def clause_classifier_key() -> str:
+    """What the shipped clause classifier was fitted from: its training texts, labels and C."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for text in _prototype_texts()[0]:
+        digest.update(text.encode())
+    for name in ("clause_evidence.jsonl", "eval_reviews.jsonl", "fictional_reviews.jsonl"):
+        digest.update(resources.files("joinedup.learning").joinpath("data", name).read_bytes())
+    digest.update(f"{embedding.MODEL_NAME} C={CLAUSE_REGULARISATION}".encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _clause_classifier() -> tuple[np.ndarray, np.ndarray]:
+    with resources.as_file(resources.files("joinedup.learning").joinpath("data", CLAUSE_CLASSIFIER_FILE)) as path:
+        return load_clause_classifier(path)
+
+
+def load_clause_classifier(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A saved clause classifier; one fitted from other data than the package's is refused,
+    so editing the training data without refitting fails loudly instead of tagging quietly
+    with a classifier that no longer matches what ``eval themes`` reports."""
+    import numpy as np
+
+    with np.load(path) as saved:
+        key = str(saved["key"])
+        weights = np.asarray(saved["weights"], dtype=np.float32)
+        biases = np.asarray(saved["biases"], dtype=np.float32)
+    if key != clause_classifier_key():
+        raise ModelUnavailable(
+            f"{path.name} was fitted from other training data than the package holds: "
+            "run python -m joinedup.learning.evaluate to refit it"
+        )
+    return weights, biases
+
+
+def write_clause_classifier(weights: np.ndarray, biases: np.ndarray, path: Path) -> None:
+    import numpy as np
+
+    with path.open("wb") as out:
+        np.savez_compressed(out, weights=weights, biases=biases, key=np.asarray(clause_classifier_key()))
 
 
 def prototype_vectors(texts: list[str]) -> np.ndarray:
@@ -223,14 +361,23 @@ def _units(passages: list[str]) -> tuple[list[str], list[int]]:
     return units, owner
 
 
-def sentence_scores(passages: list[str]) -> SentenceScores:
-    import numpy as np
-
+def sentence_scores(passages: list[str], *, clause_classifier: bool = True) -> SentenceScores:
+    """Every clause's scores; without ``clause_classifier`` the clause column is left for the
+    caller to fill (evaluation refits that classifier, so it must not need the shipped one)."""
     units, owner = _units(passages)
     vectors = embedding.encode(units)
-    weights, biases = _classifier()
-    best = np.asarray(1.0 / (1.0 + np.exp(-(vectors @ weights.T + biases))), dtype=np.float32)
-    return SentenceScores(owner, best, _cue_matrix(passages, units, owner), vectors)
+    return SentenceScores(
+        owner,
+        probabilities(vectors, *_classifier()),
+        _cue_matrix(passages, units, owner),
+        vectors,
+        probabilities(vectors, *_clause_classifier()) if clause_classifier else None,
+        tuple(units),
+    )
+
+
+def shipped_clause_classifier() -> tuple[np.ndarray, np.ndarray]:
+    return _clause_classifier()
 
 
 def _cue_matrix(passages: list[str], units: list[str], owner: list[int]) -> np.ndarray:
@@ -261,17 +408,26 @@ def logit(p: float) -> float:
     return math.log(clipped / (1.0 - clipped))
 
 
-def evidence_scores(scores: SentenceScores, cue_bonus: float) -> np.ndarray:
-    """Each theme's evidence score: its best clause's probability plus the cue bonus (themes,)."""
+def evidence_scores(scores: SentenceScores, cue_bonus: float, *, clause: bool = False) -> np.ndarray:
+    """Each theme's evidence score: its best clause's probability plus the cue bonus (themes,),
+    under the prototype classifier or (``clause``) the clause classifier."""
     import numpy as np
 
     if scores.similarity.shape[0] == 0:
         return np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
-    return np.asarray((scores.similarity + cue_bonus * scores.cue).max(axis=0), dtype=np.float32)
+    probability = scores.clause_or_similarity() if clause else scores.similarity
+    return np.asarray((probability + cue_bonus * scores.cue).max(axis=0), dtype=np.float32)
 
 
-def calibrated(evidence: float, prior: float, settings: TaggerSettings) -> float:
-    z = settings.evidence_weight * logit(evidence) + settings.prior_weight * prior + settings.bias
+def calibrated(evidence: float, prior: float, settings: TaggerSettings, clause_evidence: float | None = None) -> float:
+    """The calibrator's probability; ``clause_evidence`` defaults to ``evidence``."""
+    clause_score = evidence if clause_evidence is None else clause_evidence
+    z = (
+        settings.evidence_weight * logit(evidence)
+        + settings.clause_weight * logit(clause_score)
+        + settings.prior_weight * prior
+        + settings.bias
+    )
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -279,7 +435,8 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
     """The suggested themes given clause scores: cheap, so evaluation can sweep settings."""
     import numpy as np
 
-    combined = scores.similarity + settings.cue_bonus * scores.cue
+    prototype = scores.similarity + settings.cue_bonus * scores.cue
+    combined = scores.clause_or_similarity() + settings.cue_bonus * scores.cue
     suggestions: list[ThemeSuggestion] = []
     if combined.shape[0] == 0:
         return suggestions
@@ -287,7 +444,7 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
         column = combined[:, t]
         order = np.argsort(-column)
         best = float(column[order[0]])
-        confidence = calibrated(best, settings.priors.get(theme_id, 0.0), settings)
+        confidence = calibrated(float(prototype[:, t].max()), settings.priors.get(theme_id, 0.0), settings, best)
         if confidence < settings.threshold:
             continue
         evidence: list[tuple[int, float]] = []
