@@ -109,7 +109,7 @@ def main() -> None:
         t0, c0 = time.perf_counter(), cpu_seconds()
         embedding.model()
         tagger._classifier()
-        tagger.shipped_clause_classifier()
+        tagger.shipped_clause_neighbours()
         load_s, load_cpu = time.perf_counter() - t0, cpu_seconds() - c0
 
         t0, c0 = time.perf_counter(), cpu_seconds()

@@ -30,14 +30,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import product
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from joinedup.learning import tagger, taxonomy
 from joinedup.learning.clean import clean_pages
 from joinedup.learning.passages import split_passages
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -182,12 +179,12 @@ def sentence_scores(
 ) -> list[tagger.SentenceScores]:
     """Embed each review once; settings are then tried without touching the model again.
 
-    The clause column is left empty: each figure fills it with the clause classifier it is
-    about (the shipped one, or one refitted on a fold's training reviews)."""
+    The clause column is left empty: each figure fills it with the clause neighbours it is
+    about (the shipped ones, or ones made of a fold's training reviews)."""
     found = []
     for review in reviews:
         passages = [p.text for p in split_passages(clean_pages([review.text]), paged=False)]
-        found.append(tagger.sentence_scores(passages, clause_classifier=False))
+        found.append(tagger.sentence_scores(passages, clause_neighbours=False))
         if on_progress is not None:
             on_progress(1)
     return found
@@ -275,45 +272,45 @@ def choose_settings(gold: Sequence[frozenset[str]], scores: Sequence[tagger.Sent
 CROSS_FIT_FOLDS = 4
 
 
-def clause_classifier_for(
+def clause_neighbours_for(
     reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
-) -> tuple[np.ndarray, np.ndarray]:
-    """The clause classifier fitted on these reviews' marked clauses (reviews nobody marked,
-    the test ones, add nothing) and the taxonomy's texts."""
+) -> tagger.ClauseNeighbours:
+    """The clause neighbours made of these reviews' marked clauses (reviews nobody marked, the
+    test ones, add nothing)."""
     marked = tagger.clause_evidence()
     examples = [
         (sc.sentence_vectors, tagger.clause_labels(sc.units, r.themes, marked[r.id]))
         for r, sc in zip(reviews, scores, strict=True)
         if r.id in marked
     ]
-    return tagger.fit_clause_classifier(examples)
+    return tagger.clause_neighbours(examples)
 
 
 def cross_fitted(
     reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores], folds: int = CROSS_FIT_FOLDS
 ) -> list[tagger.SentenceScores]:
-    """Each review's clauses scored by a clause classifier fitted without that review.
+    """Each review's clauses scored against neighbours made without that review.
 
-    The calibrator must learn from scores like those of a review the classifier has never
-    seen: scored by a classifier trained on their own marked clauses, the training reviews
-    would look far more certain than a new review ever does.
+    The calibrator must learn from scores like those of a review never seen: scored against
+    their own marked clauses, the training reviews would look far more certain than a new
+    review ever does.
     """
     found: list[tagger.SentenceScores | None] = [None] * len(reviews)
     for fold in range(folds):
         rest = [i for i in range(len(reviews)) if i % folds != fold]
-        weights, biases = clause_classifier_for([reviews[i] for i in rest], [scores[i] for i in rest])
+        neighbours = clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest])
         for i in range(fold, len(reviews), folds):
-            found[i] = scores[i].with_clause_classifier(weights, biases)
+            found[i] = scores[i].with_clause_neighbours(neighbours)
     return [sc for sc in found if sc is not None]
 
 
 def fit_tagger(
     reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
-) -> tuple[tuple[np.ndarray, np.ndarray], tagger.TaggerSettings]:
-    """Everything learnt from labelled reviews: the clause classifier (on all of them) and the
+) -> tuple[tagger.ClauseNeighbours, tagger.TaggerSettings]:
+    """Everything learnt from labelled reviews: the clause neighbours (all of them) and the
     settings (chosen on their cross-fitted scores)."""
     settings = choose_settings([r.themes for r in reviews], cross_fitted(reviews, scores))
-    return clause_classifier_for(reviews, scores), settings
+    return clause_neighbours_for(reviews, scores), settings
 
 
 def cross_validated(
@@ -324,15 +321,15 @@ def cross_validated(
 ) -> Scores:
     """Each review predicted by a tagger fitted on the other folds only, plus the ``extra``
     reviews (the fictional ones), which are in every training fold and never scored here:
-    the clause classifier and the settings are both refitted per fold."""
+    the clause neighbours and the settings are both remade per fold."""
     predicted: list[set[str]] = [set() for _ in reviews]
     for fold in range(folds):
         train = [i for i in range(len(reviews)) if i % folds != fold]
         held = [i for i in range(len(reviews)) if i % folds == fold]
-        (weights, biases), settings = fit_tagger(
+        neighbours, settings = fit_tagger(
             [reviews[i] for i in train] + list(extra[0]), [scores[i] for i in train] + list(extra[1])
         )
-        held_scores = [scores[i].with_clause_classifier(weights, biases) for i in held]
+        held_scores = [scores[i].with_clause_neighbours(neighbours) for i in held]
         for i, found in zip(held, predict(held_scores, settings), strict=True):
             predicted[i] = found
     return score([r.themes for r in reviews], predicted)
@@ -362,8 +359,8 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
     gold = [reviews[i].themes for i in chosen]
     shipped = tagger.TaggerSettings.load()
-    classifier = tagger.shipped_clause_classifier()
-    predicted = predict([scores[i].with_clause_classifier(*classifier) for i in chosen], shipped)
+    neighbours = tagger.shipped_clause_neighbours()
+    predicted = predict([scores[i].with_clause_neighbours(neighbours) for i in chosen], shipped)
     model = score(gold, predicted)
     keyword = baseline([reviews[i] for i in chosen])
     dev = [i for i, r in enumerate(reviews) if r.split == "dev"]
@@ -396,8 +393,8 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
 
 
 def write_settings_from_dev() -> tagger.TaggerSettings:
-    """Fit the clause classifier and choose the settings on the dev split and the fictional
-    reviews (never a test review), and write them to ``data/clause_classifier.npz`` and
+    """Make the clause neighbours and choose the settings on the dev split and the fictional
+    reviews (never a test review), and write them to ``data/clause_neighbours.npz`` and
     ``data/tagger_settings.json``.
 
     The fictional reviews joined the dev split in the sixth session: they were written blind,
@@ -408,9 +405,9 @@ def write_settings_from_dev() -> tagger.TaggerSettings:
     from pathlib import Path
 
     reviews = [r for r in labelled_set() if r.split == "dev"] + fictional_set()
-    (weights, biases), chosen = fit_tagger(reviews, sentence_scores(reviews))
+    neighbours, chosen = fit_tagger(reviews, sentence_scores(reviews))
     data = Path(__file__).parent / "data"
-    tagger.write_clause_classifier(weights, biases, data / tagger.CLAUSE_CLASSIFIER_FILE)
+    tagger.write_clause_neighbours(neighbours, data / tagger.CLAUSE_NEIGHBOURS_FILE)
     (data / "tagger_settings.json").write_text(json.dumps(chosen.as_json(), indent=2) + "\n", encoding="utf-8")
     return chosen
 

@@ -1,25 +1,25 @@
 """Suggesting the learning themes of a review, each with a confidence and its evidence.
 
 How a theme is scored, in plain words: every clause of the review is embedded with the
-bundled model and given two probabilities per theme by two one-vs-rest logistic regressions:
-the *prototype classifier*, fitted on the taxonomy's own texts (each theme's definition and
-exemplar sentences), and the *clause classifier*, fitted on those texts together with the
-clauses that careful readers marked as the evidence of each theme in the labelled training
-reviews (``data/clause_evidence.jsonl``: the dev reviews and the fictional ones, never a test
-review). The second learns how reviews actually word a finding they only imply (a sibling
-removed elsewhere, an explanation taken at face value), which definitions alone do not teach;
-its weights are fitted by ``python -m joinedup.learning.evaluate`` and shipped in
-``data/clause_classifier.npz``. A clause that
+bundled model and given two scores per theme. The *prototype classifier*, a one-vs-rest
+logistic regression fitted on the taxonomy's own texts (each theme's definition and exemplar
+sentences), gives a probability. The *clause neighbours* give the share of the clause's
+nearest clauses among those careful readers marked in the labelled training reviews
+(``data/clause_evidence.jsonl``: the dev reviews and the fictional ones, never a test review)
+that were marked as the theme's evidence. The neighbours carry how reviews actually word a
+finding they only imply (a sibling removed elsewhere, an explanation taken at face value),
+which definitions alone do not teach; their vectors and marks are written by
+``python -m joinedup.learning.evaluate`` to ``data/clause_neighbours.npz``. A clause that
 also contains one of the theme's cue phrases earns ``cue_bonus``; the cues are the taxonomy's
 plus ``data/tagging_cues.json``'s, because the taxonomy lists a few wordings per theme and a
 review that says "mental ill-health" or "lied to professionals" means the same finding (that
 file also names look-alikes, such as a court's "supervision order", that are not the theme). A
-theme's two evidence scores are its best clause's score under each classifier. A small
+theme's two evidence scores are its best clause's score under each. A small
 logistic regression (the *calibrator*, fitted on the labelled training reviews) turns those
 two scores and how often the theme is found in reviews (its prior) into the probability that
 a careful reader would tag the theme; the theme is suggested when that probability reaches
 ``threshold``, and the probability is the confidence shown. The evidence is the passages
-holding the best clauses under the clause classifier.
+holding the best clauses under the clause neighbours.
 
 The settings and the calibrator's coefficients live in ``data/tagger_settings.json``;
 ``joinedup eval themes`` says how they were chosen and what they achieve.
@@ -47,10 +47,11 @@ MAX_EVIDENCE = 3
 MAX_SENTENCE_WORDS = 60
 MIN_CLAUSE_WORDS = 4
 REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/learning.md)
-# The clause classifier's C, chosen by the mean of dev and fictional cross-validation (1, 2, 3,
-# 5 and 10 tried; docs/learning.md).
-CLAUSE_REGULARISATION = 3.0
-CLAUSE_CLASSIFIER_FILE = "clause_classifier.npz"
+# How many marked training clauses vote on a clause's themes. Chosen with the method by the mean
+# of dev and fictional cross-validation (5-40 tried; a logistic regression on the same marks
+# scored lower on every one of four fold assignments; docs/learning.md).
+NEIGHBOURS = 10
+CLAUSE_NEIGHBOURS_FILE = "clause_neighbours.npz"
 EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
 # "X; Y"; "X, but Y"), each finding is scored on its own: a sentence's vector is a blend of
@@ -72,7 +73,7 @@ class TaggerSettings:
     logit(best clause-classifier score) + prior_weight * prior + bias)``, where ``prior`` is the
     theme's log-odds of being tagged in the training reviews (each score with ``cue_bonus``
     added where the clause holds a cue phrase). ``clause_weight`` 0 is the tagger before the
-    clause classifier.
+    clause neighbours.
     """
 
     threshold: float = 0.5
@@ -126,17 +127,45 @@ class SentenceScores:
     similarity: np.ndarray  # clauses x themes: the prototype classifier's probability
     cue: np.ndarray  # clauses x themes: 1.0 where a cue phrase occurs
     sentence_vectors: np.ndarray
-    clause: np.ndarray | None = None  # clauses x themes: the clause classifier's; None: not scored
+    clause: np.ndarray | None = None  # clauses x themes: the clause neighbours'; None: not scored
     units: tuple[str, ...] = ()  # the clauses' texts
 
     def clause_or_similarity(self) -> np.ndarray:
         return self.similarity if self.clause is None else self.clause
 
-    def with_clause_classifier(self, weights: np.ndarray, biases: np.ndarray) -> SentenceScores:
-        """The same clauses scored by another clause classifier (cross-validation refits it)."""
+    def with_clause_neighbours(self, neighbours: ClauseNeighbours) -> SentenceScores:
+        """The same clauses scored against other marked clauses (cross-validation uses a fold's)."""
         import dataclasses
 
-        return dataclasses.replace(self, clause=probabilities(self.sentence_vectors, weights, biases))
+        return dataclasses.replace(self, clause=neighbours.scores(self.sentence_vectors))
+
+
+@dataclass(frozen=True)
+class ClauseNeighbours:
+    """The marked training clauses: their vectors and, per theme, 1 marked as its evidence, 0
+    from a review without the theme, -1 from a review with it but not marked (no vote).
+
+    A clause's score for a theme is the share of its ``NEIGHBOURS`` most similar training
+    clauses that were marked for the theme, among those that have a vote on it, smoothed
+    towards 0.1 so that one or two voters do not give certainty.
+    """
+
+    vectors: np.ndarray
+    labels: np.ndarray
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        themes = len(taxonomy.theme_ids())
+        if len(self.vectors) == 0 or len(vectors) == 0:
+            return np.full((len(vectors), themes), 0.1, dtype=np.float32)
+        k = min(NEIGHBOURS, len(self.vectors))
+        similarity = vectors @ self.vectors.T
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        votes = self.labels[nearest]  # clauses x k x themes
+        marked = (votes == 1).sum(axis=1)
+        voting = (votes >= 0).sum(axis=1)
+        return np.asarray((marked + 0.1) / (voting + 1.0), dtype=np.float32)
 
 
 def _prototype_texts() -> tuple[list[str], list[int]]:
@@ -192,37 +221,18 @@ def _cache_path(kind: str, texts: list[str], suffix: str) -> Path:
 
 
 def _fit_classifier(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    import numpy as np
-
-    ids = taxonomy.theme_ids()
-    one_hot = np.stack([(labels == t).astype(np.int8) for t in range(len(ids))], axis=1)
-    return fit_one_vs_rest(vectors, one_hot, REGULARISATION)
-
-
-def fit_one_vs_rest(vectors: np.ndarray, labels: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """A logistic regression per theme, classes balanced: (weights, biases).
-
-    ``labels`` is rows x themes: 1 the row is that theme's, 0 it is not, -1 left out of that
-    theme's fit (a clause of a review holding the theme that no reader marked as its evidence:
-    it may still imply it). One BLAS thread: these fits are many small problems, and on a
-    two-core machine threaded BLAS made them ten times slower.
-    """
+    """One BLAS thread: these are thirty small fits, and on a two-core machine threaded BLAS
+    made such fits several times slower."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    weights = np.zeros((labels.shape[1], vectors.shape[1]), dtype=np.float32)
-    biases = np.zeros(labels.shape[1], dtype=np.float32)
+    weights = np.zeros((len(taxonomy.theme_ids()), vectors.shape[1]), dtype=np.float32)
+    biases = np.zeros(len(taxonomy.theme_ids()), dtype=np.float32)
     with threadpool_limits(limits=1):
-        for t in range(labels.shape[1]):
-            keep = labels[:, t] >= 0
-            y = labels[keep, t].astype(int)
-            positives = int(y.sum())
-            if positives == 0 or positives == len(y):
-                biases[t] = -10.0 if positives == 0 else 10.0
-                continue
-            model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-            model.fit(vectors[keep], y)
+        for t in range(len(taxonomy.theme_ids())):
+            model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
+            model.fit(vectors, (labels == t).astype(int))
             weights[t], biases[t] = model.coef_[0], model.intercept_[0]
     return weights, biases
 
@@ -245,7 +255,7 @@ def clause_evidence() -> dict[str, dict[str, frozenset[str]]]:
 
 
 def clause_labels(units: tuple[str, ...], themes: frozenset[str], marked: dict[str, frozenset[str]]) -> np.ndarray:
-    """One review's clauses x themes for the clause classifier: 1 marked as the theme's evidence,
+    """One review's clauses x themes for the clause neighbours: 1 marked as the theme's evidence,
     0 the review does not hold the theme, -1 it does but this clause was not marked."""
     import numpy as np
 
@@ -257,60 +267,66 @@ def clause_labels(units: tuple[str, ...], themes: frozenset[str], marked: dict[s
     return labels
 
 
-def fit_clause_classifier(examples: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """The clause classifier fitted on the taxonomy's texts plus these (vectors, labels) pairs."""
+def clause_neighbours(examples: list[tuple[np.ndarray, np.ndarray]]) -> ClauseNeighbours:
+    """The clause neighbours of these (vectors, labels) pairs, one pair per training review."""
     import numpy as np
 
-    texts, owners = _prototype_texts()
-    theme_count = len(taxonomy.theme_ids())
-    owner = np.asarray(owners)
-    vectors = [prototype_vectors(texts)] + [v for v, _ in examples]
-    labels = [np.stack([(owner == t).astype(np.int8) for t in range(theme_count)], axis=1)] + [y for _, y in examples]
-    return fit_one_vs_rest(np.concatenate(vectors), np.concatenate(labels), CLAUSE_REGULARISATION)
+    if not examples:
+        themes = len(taxonomy.theme_ids())
+        return ClauseNeighbours(np.zeros((0, embedding.DIMENSIONS), np.float32), np.zeros((0, themes), np.int8))
+    return ClauseNeighbours(
+        np.concatenate([v for v, _ in examples]).astype(np.float32), np.concatenate([y for _, y in examples])
+    )
 
 
-def clause_classifier_key() -> str:
-    """What the shipped clause classifier was fitted from: its training texts, labels and C."""
+def clause_neighbours_key() -> str:
+    """What the shipped clause neighbours were made from: their training texts and labels."""
     import hashlib
 
     digest = hashlib.sha256()
-    for text in _prototype_texts()[0]:
-        digest.update(text.encode())
     for name in ("clause_evidence.jsonl", "eval_reviews.jsonl", "fictional_reviews.jsonl"):
         digest.update(resources.files("joinedup.learning").joinpath("data", name).read_bytes())
-    digest.update(f"{embedding.MODEL_NAME} C={CLAUSE_REGULARISATION}".encode())
+    digest.update(embedding.MODEL_NAME.encode())
     return digest.hexdigest()[:16]
 
 
 @cache
-def _clause_classifier() -> tuple[np.ndarray, np.ndarray]:
-    with resources.as_file(resources.files("joinedup.learning").joinpath("data", CLAUSE_CLASSIFIER_FILE)) as path:
-        return load_clause_classifier(path)
+def _clause_neighbours() -> ClauseNeighbours:
+    with resources.as_file(resources.files("joinedup.learning").joinpath("data", CLAUSE_NEIGHBOURS_FILE)) as path:
+        return load_clause_neighbours(path)
 
 
-def load_clause_classifier(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """A saved clause classifier; one fitted from other data than the package's is refused,
-    so editing the training data without refitting fails loudly instead of tagging quietly
-    with a classifier that no longer matches what ``eval themes`` reports."""
+def load_clause_neighbours(path: Path) -> ClauseNeighbours:
+    """Saved clause neighbours; ones made from other data than the package's are refused, so
+    editing the training data without remaking them fails loudly instead of tagging quietly
+    with neighbours that no longer match what ``eval themes`` reports."""
     import numpy as np
 
     with np.load(path) as saved:
         key = str(saved["key"])
-        weights = np.asarray(saved["weights"], dtype=np.float32)
-        biases = np.asarray(saved["biases"], dtype=np.float32)
-    if key != clause_classifier_key():
-        raise ModelUnavailable(
-            f"{path.name} was fitted from other training data than the package holds: "
-            "run python -m joinedup.learning.evaluate to refit it"
+        found = ClauseNeighbours(
+            np.asarray(saved["vectors"], dtype=np.float32), np.asarray(saved["labels"], dtype=np.int8)
         )
-    return weights, biases
+    if key != clause_neighbours_key():
+        raise ModelUnavailable(
+            f"{path.name} was made from other training data than the package holds: "
+            "run python -m joinedup.learning.evaluate to remake it"
+        )
+    return found
 
 
-def write_clause_classifier(weights: np.ndarray, biases: np.ndarray, path: Path) -> None:
+def write_clause_neighbours(neighbours: ClauseNeighbours, path: Path) -> None:
+    """Vectors are kept as float16 (half the size; cosines move by about 1e-3, too little to
+    reorder ten neighbours in a way the scores notice)."""
     import numpy as np
 
     with path.open("wb") as out:
-        np.savez_compressed(out, weights=weights, biases=biases, key=np.asarray(clause_classifier_key()))
+        np.savez_compressed(
+            out,
+            vectors=neighbours.vectors.astype(np.float16),
+            labels=neighbours.labels.astype(np.int8),
+            key=np.asarray(clause_neighbours_key()),
+        )
 
 
 def prototype_vectors(texts: list[str]) -> np.ndarray:
@@ -361,9 +377,9 @@ def _units(passages: list[str]) -> tuple[list[str], list[int]]:
     return units, owner
 
 
-def sentence_scores(passages: list[str], *, clause_classifier: bool = True) -> SentenceScores:
-    """Every clause's scores; without ``clause_classifier`` the clause column is left for the
-    caller to fill (evaluation refits that classifier, so it must not need the shipped one)."""
+def sentence_scores(passages: list[str], *, clause_neighbours: bool = True) -> SentenceScores:
+    """Every clause's scores; without ``clause_neighbours`` the clause column is left for the
+    caller to fill (evaluation remakes the neighbours, so it must not need the shipped ones)."""
     units, owner = _units(passages)
     vectors = embedding.encode(units)
     return SentenceScores(
@@ -371,13 +387,13 @@ def sentence_scores(passages: list[str], *, clause_classifier: bool = True) -> S
         probabilities(vectors, *_classifier()),
         _cue_matrix(passages, units, owner),
         vectors,
-        probabilities(vectors, *_clause_classifier()) if clause_classifier else None,
+        _clause_neighbours().scores(vectors) if clause_neighbours else None,
         tuple(units),
     )
 
 
-def shipped_clause_classifier() -> tuple[np.ndarray, np.ndarray]:
-    return _clause_classifier()
+def shipped_clause_neighbours() -> ClauseNeighbours:
+    return _clause_neighbours()
 
 
 def _cue_matrix(passages: list[str], units: list[str], owner: list[int]) -> np.ndarray:
@@ -410,7 +426,7 @@ def logit(p: float) -> float:
 
 def evidence_scores(scores: SentenceScores, cue_bonus: float, *, clause: bool = False) -> np.ndarray:
     """Each theme's evidence score: its best clause's probability plus the cue bonus (themes,),
-    under the prototype classifier or (``clause``) the clause classifier."""
+    under the prototype classifier or (``clause``) the clause neighbours."""
     import numpy as np
 
     if scores.similarity.shape[0] == 0:

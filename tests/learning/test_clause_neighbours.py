@@ -1,6 +1,6 @@
-"""The clause classifier: its training data (the clauses readers marked as each theme's
-evidence) is well formed and never touches a test review, the shipped weights are the ones that
-data gives, and marking a clause teaches the classifier that wording."""
+"""The clause neighbours: their training data (the clauses readers marked as each theme's
+evidence) is well formed and never touches a test review, the shipped neighbours are the ones
+that data gives, and marking a clause teaches the tagger that wording."""
 
 from __future__ import annotations
 
@@ -52,28 +52,34 @@ def test_clause_labels_mark_evidence_leave_out_unmarked_clauses_of_held_themes_a
     assert (labels[:, neglect] == 0).all()  # the review does not hold neglect: both are negatives
 
 
-def test_the_shipped_clause_classifier_was_fitted_from_the_shipped_data() -> None:
-    weights, biases = tagger.shipped_clause_classifier()
-    assert weights.shape == (len(taxonomy.theme_ids()), 384) and biases.shape == (len(taxonomy.theme_ids()),)
+def test_the_shipped_clause_neighbours_were_made_from_the_shipped_data() -> None:
+    neighbours = tagger.shipped_clause_neighbours()
+    marked = tagger.clause_evidence()
+    assert neighbours.vectors.shape[1] == 384 and neighbours.labels.shape[1] == len(taxonomy.theme_ids())
+    assert len(neighbours.vectors) == len(neighbours.labels) >= sum(len(c) for c in marked.values())
+    assert int((neighbours.labels == 1).sum()) == sum(len(t) for c in marked.values() for t in c.values())
     settings = tagger.TaggerSettings.load()
-    assert settings.clause_weight > 0, "the shipped calibrator must use the clause classifier"
+    assert settings.clause_weight > 0, "the shipped calibrator must use the clause neighbours"
 
 
-def test_a_classifier_saved_from_other_data_is_refused(tmp_path: Path) -> None:
+def test_neighbours_saved_from_other_data_are_refused(tmp_path: Path) -> None:
     import numpy as np
 
-    weights, biases = tagger.shipped_clause_classifier()
-    stale = tmp_path / "clause_classifier.npz"
-    np.savez(stale, weights=weights, biases=biases, key=np.asarray("0000000000000000"))
+    neighbours = tagger.shipped_clause_neighbours()
+    stale = tmp_path / "clause_neighbours.npz"
+    np.savez(stale, vectors=neighbours.vectors, labels=neighbours.labels, key=np.asarray("0000000000000000"))
     with pytest.raises(ModelUnavailable, match=r"python -m joinedup\.learning\.evaluate"):
-        tagger.load_clause_classifier(stale)
+        tagger.load_clause_neighbours(stale)
     fresh = tmp_path / "fresh.npz"
-    tagger.write_clause_classifier(weights, biases, fresh)
-    assert np.array_equal(tagger.load_clause_classifier(fresh)[0], weights)
+    tagger.write_clause_neighbours(neighbours, fresh)
+    again = tagger.load_clause_neighbours(fresh)
+    assert np.array_equal(again.labels, neighbours.labels)
+    assert np.allclose(again.vectors, neighbours.vectors, atol=1e-3)
 
 
-def test_marking_a_clause_teaches_the_classifier_that_wording() -> None:
-    """An implied finding the definitions do not teach scores higher once readers mark it."""
+def test_marking_a_clause_teaches_the_neighbours_that_wording() -> None:
+    """An implied finding the definitions do not teach scores higher once readers mark it, and
+    a clause of a review that holds the theme without being marked casts no vote."""
     from joinedup.learning import embedding
 
     ids = taxonomy.theme_ids()
@@ -88,23 +94,25 @@ def test_marking_a_clause_teaches_the_classifier_that_wording() -> None:
     vectors = embedding.encode(list(units))
     themes = frozenset({"start_again_syndrome"})
     labels = tagger.clause_labels(units, themes, {u: themes for u in marked})
-    without = tagger.fit_clause_classifier([])
-    taught = tagger.fit_clause_classifier([(vectors, labels)])
+    unmarked_only = tagger.clause_labels(units, themes, {})
     probe = embedding.encode(["Two older siblings had been taken into care in another area years before."])
-    before = float(tagger.probabilities(probe, *without)[0, again])
-    after = float(tagger.probabilities(probe, *taught)[0, again])
-    assert after > before
-    assert float(tagger.probabilities(vectors[3:4], *taught)[0, again]) < after
+    before = float(tagger.clause_neighbours([]).scores(probe)[0, again])
+    after = float(tagger.clause_neighbours([(vectors, labels)]).scores(probe)[0, again])
+    no_vote = float(tagger.clause_neighbours([(vectors, unmarked_only)]).scores(probe)[0, again])
+    assert after > before == no_vote
+    absent = tagger.clause_labels(units, frozenset({"neglect"}), {u: frozenset({"neglect"}) for u in marked})
+    assert float(tagger.clause_neighbours([(vectors, absent)]).scores(probe)[0, again]) < before
 
 
 def test_cross_fitted_scores_do_not_come_from_a_classifier_trained_on_the_same_review() -> None:
-    """A review's own marked clauses score higher in-sample than cross-fitted: the calibrator
-    is fitted on the cross-fitted ones, which look like a new review's."""
+    """A review's own marked clauses score higher against neighbours that include them than
+    cross-fitted: the calibrator is fitted on the cross-fitted ones, which look like a new
+    review's."""
     import numpy as np
 
     reviews = ev.fictional_set()[:24]
     scores = ev.sentence_scores(reviews)
-    in_sample = [sc.with_clause_classifier(*ev.clause_classifier_for(reviews, scores)) for sc in scores]
+    in_sample = [sc.with_clause_neighbours(ev.clause_neighbours_for(reviews, scores)) for sc in scores]
     crossed = ev.cross_fitted(reviews, scores)
     marked = tagger.clause_evidence()
     ids = taxonomy.theme_ids()
