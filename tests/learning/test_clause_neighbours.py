@@ -80,6 +80,8 @@ def test_neighbours_saved_from_other_data_are_refused(tmp_path: Path) -> None:
 def test_marking_a_clause_teaches_the_neighbours_that_wording() -> None:
     """An implied finding the definitions do not teach scores higher once readers mark it, and
     a clause of a review that holds the theme without being marked casts no vote."""
+    import numpy as np
+
     from joinedup.learning import embedding
 
     ids = taxonomy.theme_ids()
@@ -100,6 +102,9 @@ def test_marking_a_clause_teaches_the_neighbours_that_wording() -> None:
     after = float(tagger.clause_neighbours([(vectors, labels)]).scores(probe)[0, again])
     no_vote = float(tagger.clause_neighbours([(vectors, unmarked_only)]).scores(probe)[0, again])
     assert after > before == no_vote
+    taught = tagger.clause_neighbours([(vectors, labels)])
+    many = np.concatenate([vectors, probe, vectors])
+    assert np.array_equal(taught.scores(many, block=4), taught.scores(many)), "scoring in blocks changes nothing"
     absent = tagger.clause_labels(units, frozenset({"neglect"}), {u: frozenset({"neglect"}) for u in marked})
     assert float(tagger.clause_neighbours([(vectors, absent)]).scores(probe)[0, again]) < before
 

@@ -184,7 +184,7 @@ def sentence_scores(
     found = []
     for review in reviews:
         passages = [p.text for p in split_passages(clean_pages([review.text]), paged=False)]
-        found.append(tagger.sentence_scores(passages, clause_neighbours=False))
+        found.append(tagger.sentence_scores(passages, score_neighbours=False))
         if on_progress is not None:
             on_progress(1)
     return found

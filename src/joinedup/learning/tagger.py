@@ -51,6 +51,7 @@ REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/l
 # of dev and fictional cross-validation (5-40 tried; a logistic regression on the same marks
 # scored lower on every one of four fold assignments; docs/learning.md).
 NEIGHBOURS = 10
+NEIGHBOUR_BLOCK = 2048
 CLAUSE_NEIGHBOURS_FILE = "clause_neighbours.npz"
 EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
@@ -70,7 +71,7 @@ class TaggerSettings:
 
     ``threshold`` is the calibrated probability at which a theme is suggested. The calibrator
     is ``sigmoid(evidence_weight * logit(best prototype-classifier score) + clause_weight *
-    logit(best clause-classifier score) + prior_weight * prior + bias)``, where ``prior`` is the
+    logit(best clause-neighbours score) + prior_weight * prior + bias)``, where ``prior`` is the
     theme's log-odds of being tagged in the training reviews (each score with ``cue_bonus``
     added where the clause holds a cue phrase). ``clause_weight`` 0 is the tagger before the
     clause neighbours.
@@ -153,19 +154,24 @@ class ClauseNeighbours:
     vectors: np.ndarray
     labels: np.ndarray
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
+    def scores(self, vectors: np.ndarray, block: int = NEIGHBOUR_BLOCK) -> np.ndarray:
         import numpy as np
 
         themes = len(taxonomy.theme_ids())
         if len(self.vectors) == 0 or len(vectors) == 0:
             return np.full((len(vectors), themes), 0.1, dtype=np.float32)
         k = min(NEIGHBOURS, len(self.vectors))
-        similarity = vectors @ self.vectors.T
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        votes = self.labels[nearest]  # clauses x k x themes
-        marked = (votes == 1).sum(axis=1)
-        voting = (votes >= 0).sum(axis=1)
-        return np.asarray((marked + 0.1) / (voting + 1.0), dtype=np.float32)
+        found = np.empty((len(vectors), themes), dtype=np.float32)
+        # In blocks, so a long inquiry report (tens of thousands of clauses) never holds its
+        # whole clauses x training-clauses similarity matrix at once.
+        for start in range(0, len(vectors), block):
+            similarity = vectors[start : start + block] @ self.vectors.T
+            nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            votes = self.labels[nearest]  # clauses x k x themes
+            marked = (votes == 1).sum(axis=1)
+            voting = (votes >= 0).sum(axis=1)
+            found[start : start + block] = (marked + 0.1) / (voting + 1.0)
+        return found
 
 
 def _prototype_texts() -> tuple[list[str], list[int]]:
@@ -377,8 +383,8 @@ def _units(passages: list[str]) -> tuple[list[str], list[int]]:
     return units, owner
 
 
-def sentence_scores(passages: list[str], *, clause_neighbours: bool = True) -> SentenceScores:
-    """Every clause's scores; without ``clause_neighbours`` the clause column is left for the
+def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> SentenceScores:
+    """Every clause's scores; without ``score_neighbours`` the clause column is left for the
     caller to fill (evaluation remakes the neighbours, so it must not need the shipped ones)."""
     units, owner = _units(passages)
     vectors = embedding.encode(units)
@@ -387,7 +393,7 @@ def sentence_scores(passages: list[str], *, clause_neighbours: bool = True) -> S
         probabilities(vectors, *_classifier()),
         _cue_matrix(passages, units, owner),
         vectors,
-        _clause_neighbours().scores(vectors) if clause_neighbours else None,
+        _clause_neighbours().scores(vectors) if score_neighbours else None,
         tuple(units),
     )
 
