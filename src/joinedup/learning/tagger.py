@@ -249,8 +249,11 @@ def probabilities(vectors: np.ndarray, weights: np.ndarray, biases: np.ndarray) 
     return np.asarray(1.0 / (1.0 + np.exp(-(vectors @ weights.T + biases))), dtype=np.float32)
 
 
+@cache
 def clause_evidence() -> dict[str, dict[str, frozenset[str]]]:
-    """Review id -> clause text -> the themes a reader marked it as evidence of."""
+    """Review id -> clause text -> the themes a reader marked it as evidence of.
+
+    Read once per process: cross-validation asks for it in every fold."""
     text = resources.files("joinedup.learning").joinpath("data", "clause_evidence.jsonl").read_text("utf-8")
     found: dict[str, dict[str, frozenset[str]]] = {}
     for line in text.splitlines():
@@ -297,7 +300,7 @@ def clause_neighbours_key() -> str:
 
 
 @cache
-def _clause_neighbours() -> ClauseNeighbours:
+def shipped_clause_neighbours() -> ClauseNeighbours:
     with resources.as_file(resources.files("joinedup.learning").joinpath("data", CLAUSE_NEIGHBOURS_FILE)) as path:
         return load_clause_neighbours(path)
 
@@ -393,13 +396,9 @@ def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> Se
         probabilities(vectors, *_classifier()),
         _cue_matrix(passages, units, owner),
         vectors,
-        _clause_neighbours().scores(vectors) if score_neighbours else None,
+        shipped_clause_neighbours().scores(vectors) if score_neighbours else None,
         tuple(units),
     )
-
-
-def shipped_clause_neighbours() -> ClauseNeighbours:
-    return _clause_neighbours()
 
 
 def _cue_matrix(passages: list[str], units: list[str], owner: list[int]) -> np.ndarray:
