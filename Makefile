@@ -31,8 +31,8 @@ test: setup system-deps
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench research
+	$(VENV)/bin/ruff format --check src tests bench research
 
 typecheck: setup
 	$(VENV)/bin/mypy

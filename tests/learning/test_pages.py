@@ -138,6 +138,26 @@ def test_search_highlights_matches_and_keeps_the_filters(engine: Engine, reviews
     assert f'href="/learning/reviews/{reviews["a"]}"' in meaning.text
 
 
+def test_search_by_meaning_says_when_reviews_from_an_earlier_encoder_are_left_out(
+    engine: Engine, reviews: dict[str, int]
+) -> None:
+    from sqlalchemy import update
+
+    from joinedup.storage.tables_learning import Review
+
+    client = _client(engine, OPERATOR)
+    query = {"q": "violence between the parents", "mode": "semantic"}
+    assert 'data-testid="left-out"' not in client.get("/learning/search", params=query).text
+    with engine.begin() as conn:
+        conn.execute(update(Review).where(Review.id == reviews["a"]).values(model_version="an earlier encoder"))
+    page = client.get("/learning/search", params=query)
+    check_page(page.text)
+    assert 'data-testid="left-out">1 review in the library' in page.text
+    assert f'href="/learning/reviews/{reviews["a"]}"' not in page.text
+    keyword = client.get("/learning/search", params={"q": "violence"})
+    assert 'data-testid="left-out"' not in keyword.text, "keyword search reads the text, not the vectors"
+
+
 def test_theme_chart_table_and_csv(engine: Engine, reviews: dict[str, int]) -> None:
     client = _client(engine, OPERATOR)
     page = client.get("/learning/themes")

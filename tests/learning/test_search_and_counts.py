@@ -72,6 +72,36 @@ def test_semantic_search_finds_passages_by_meaning(cli: Callable[..., Result], l
     assert {h["review_id"] for h in only_2019} == {library["a"]}
 
 
+def test_reviews_embedded_by_an_earlier_encoder_are_searched_by_meaning_only_after_re_tagging(
+    cli: Callable[..., Result], library: dict[str, int], db_url: str
+) -> None:
+    """After an upgrade that changes the encoder, old passage vectors lie in another space:
+    comparing a query with them would rank by noise, so they are left out, the user is told,
+    and ``reviews tag`` embeds them again (keeping reviewers' decisions)."""
+    from sqlalchemy import update
+
+    from joinedup.storage.db import make_engine
+    from joinedup.storage.tables_learning import Review
+
+    query = ("reviews", "search", "the girl stopped going to school", "--semantic", "--format", "json")
+    assert cli("reviews", "confirm", str(library["b"]), "neglect").exit_code == 0
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(update(Review).where(Review.id == library["b"]).values(model_version="an earlier encoder"))
+    engine.dispose()
+    stale = cli(*query)
+    assert library["b"] not in {h["review_id"] for h in _json(stale)}
+    assert "1 review(s) were embedded by an earlier encoder" in stale.stderr
+    tagged = cli("reviews", "tag")
+    assert tagged.exit_code == 0 and "tagged 1 review(s)" in tagged.stderr, tagged.output
+    fresh = cli(*query)
+    assert _json(fresh)[0]["review_id"] == library["b"]
+    assert "earlier encoder" not in fresh.stderr
+    shown = _json(cli("reviews", "show", str(library["b"]), "--format", "json"))
+    assert {t["id"]: t["status"] for t in shown["themes"]}["neglect"] == "confirmed"
+    assert "tagged 0 review(s)" in cli("reviews", "tag").stderr
+
+
 def test_theme_counts_by_year_and_csv_leave_out_removed_themes(
     cli: Callable[..., Result], library: dict[str, int]
 ) -> None:

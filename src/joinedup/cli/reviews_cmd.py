@@ -76,7 +76,10 @@ def add(
 
 @reviews_app.command("tag")
 def tag_cmd(
-    review_id: Annotated[int | None, typer.Argument(help="Review to re-tag (default: every untagged review).")] = None,
+    review_id: Annotated[
+        int | None,
+        typer.Argument(help="Review to re-tag (default: every review untagged, or tagged by an earlier encoder)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Tag (or re-tag) reviews; reviewers' confirmations and removals are kept."""
@@ -174,6 +177,11 @@ def search(
         hits = (s.semantic_search if semantic else s.keyword_search)(engine, query, filters, limit)
     except LearningError as exc:
         raise _fail(exc, output.value) from exc
+    if semantic and (left_out := s.reviews_left_out_of_semantic_search(engine)):
+        err.print(
+            f"{left_out} review(s) were embedded by an earlier encoder and are not searched by meaning: "
+            "run joinedup reviews tag to embed them again"
+        )
     if output is not OutputFormat.TEXT:
         _emit([h.as_json() for h in hits])
         return

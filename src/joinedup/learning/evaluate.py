@@ -32,7 +32,7 @@ from importlib import resources
 from itertools import product
 from typing import Any
 
-from joinedup.learning import tagger, taxonomy
+from joinedup.learning import embedding, tagger, taxonomy
 from joinedup.learning.clean import clean_pages
 from joinedup.learning.passages import split_passages
 
@@ -369,6 +369,7 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     return {
         "reviews": len(chosen),
         "split": split,
+        "encoder": {"name": embedding.MODEL_NAME},
         "settings": shipped.as_json(),
         "settings_chosen_on_dev": on_dev.as_json(),
         "model": model.as_json(),

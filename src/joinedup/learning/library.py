@@ -133,9 +133,14 @@ def tag_review(engine: Engine, review_id: int) -> int:
 
 
 def tag_untagged(engine: Engine) -> list[int]:
-    """Tag every review not yet tagged (after a crash, or loads made with ``--no-tag``)."""
+    """Tag every review not yet tagged (after a crash, or loads made with ``--no-tag``), and
+    re-tag every review tagged with another encoder than this one (after an upgrade that
+    changed it): their passage vectors are in the old encoder's space, so semantic search
+    leaves them out until they are embedded again. Decisions are kept, as on any re-tag."""
+    from joinedup.learning import embedding
+
     with engine.connect() as conn:
-        pending = repo.untagged_review_ids(conn)
+        pending = repo.untagged_review_ids(conn) + repo.stale_review_ids(conn, embedding.MODEL_NAME)
     for review_id in pending:
         tag_review(engine, review_id)
     return pending

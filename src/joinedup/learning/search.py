@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from joinedup.learning import taxonomy
 from joinedup.storage import learning_queries as queries
 from joinedup.storage.learning_queries import Filters
+from joinedup.storage.learning_reviews import stale_review_ids
 
 SNIPPET_CHARS = 320
 
@@ -104,6 +105,15 @@ def keyword_search(engine: Engine, query: str, filters: Filters | None = None, l
     return hits
 
 
+def reviews_left_out_of_semantic_search(engine: Engine) -> int:
+    """How many tagged reviews semantic search cannot see, because another encoder embedded them
+    (``joinedup reviews tag`` embeds them again). Cheap: it does not load the model."""
+    from joinedup.learning import embedding
+
+    with engine.connect() as conn:
+        return len(stale_review_ids(conn, embedding.MODEL_NAME))
+
+
 def semantic_search(engine: Engine, query: str, filters: Filters | None = None, limit: int = 20) -> list[SearchHit]:
     import numpy as np
 
@@ -112,7 +122,7 @@ def semantic_search(engine: Engine, query: str, filters: Filters | None = None, 
     filters = filters or Filters()
     _check(filters)
     with engine.connect() as conn:
-        stored = queries.passage_vectors(conn, filters)
+        stored = queries.passage_vectors(conn, filters, embedding.MODEL_NAME)
     if not stored or not query.strip():
         return []
     ids = [passage_id for passage_id, _ in stored]

@@ -76,10 +76,12 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def passage_vectors(conn: Connection, filters: Filters) -> list[tuple[int, bytes]]:
+def passage_vectors(conn: Connection, filters: Filters, model: str) -> list[tuple[int, bytes]]:
+    """The stored vectors made by ``model``: a vector from another encoder lies in another space,
+    and comparing a query with it would rank passages by noise."""
     query = _filtered(
         select(ReviewPassage.id, ReviewPassage.embedding).join(Review, Review.id == ReviewPassage.review_id), filters
-    ).where(ReviewPassage.embedding.is_not(None))
+    ).where(ReviewPassage.embedding.is_not(None), Review.model_version == model)
     return [(row.id, row.embedding) for row in conn.execute(query)]
 
 

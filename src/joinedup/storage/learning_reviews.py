@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from joinedup.storage.tables_learning import Review, ReviewPassage, ReviewTheme
 
@@ -130,6 +130,14 @@ def list_reviews(conn: Connection) -> list[ReviewSummary]:
 
 def untagged_review_ids(conn: Connection) -> list[int]:
     return list(conn.execute(select(Review.id).where(Review.tagged_at.is_(None)).order_by(Review.id)).scalars())
+
+
+def stale_review_ids(conn: Connection, model: str) -> list[int]:
+    """Reviews tagged, and their passages embedded, by another encoder than ``model``."""
+    query = select(Review.id).where(
+        Review.tagged_at.is_not(None), or_(Review.model_version.is_(None), Review.model_version != model)
+    )
+    return list(conn.execute(query.order_by(Review.id)).scalars())
 
 
 def passages(conn: Connection, review_id: int) -> list[PassageRow]:

@@ -144,6 +144,7 @@ def search_page(
     mode = "semantic" if mode == "semantic" else "keyword"
     hits: list[dict[str, Any]] = []
     problem = None
+    left_out = finder.reviews_left_out_of_semantic_search(engine) if mode == "semantic" and q.strip() else 0
     if q.strip():
         try:
             found = (finder.semantic_search if mode == "semantic" else finder.keyword_search)(engine, q, wanted, 30)
@@ -157,6 +158,7 @@ def search_page(
         "mode": mode,
         "hits": hits,
         "problem": problem,
+        "left_out": left_out,
         "wanted": wanted,
         "years": years,
         "areas": areas,
