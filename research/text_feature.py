@@ -36,12 +36,13 @@ from joinedup.learning import evaluate, tagger, taxonomy
 if TYPE_CHECKING:
     import numpy as np
 
-CROSS_FIT_FOLDS = 4
 TEXT_C = 4.0  # fixed beforehand, not tuned
-GRID_C = (0.1, 1.0, 10.0)
-GRID_THRESHOLD = (0.3, 0.35, 0.4, 0.45, 0.5)
-GRID_CUE = (0.25, 0.5, 0.75, 1.0)
-INNER_FOLDS = 5
+# The shipped method's folds and grid, so both arms are fitted as evaluate.fit_tagger fits.
+CROSS_FIT_FOLDS = evaluate.CROSS_FIT_FOLDS
+GRID_C = tuple(evaluate.GRID["calibrator_c"])
+GRID_THRESHOLD = tuple(evaluate.GRID["threshold"])
+GRID_CUE = tuple(evaluate.GRID["cue_bonus"])
+INNER_FOLDS = evaluate.INNER_FOLDS
 
 
 def cached_scores() -> dict[str, tagger.SentenceScores]:
