@@ -105,6 +105,10 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
     from joinedup.learning import embedding
 
     assert report["encoder"] == {"name": embedding.MODEL_NAME}
+    from joinedup.learning import text_model
+
+    assert report["word_model"]["gate_words"] == text_model.GATE_WORDS and report["word_model"]["terms"] > 1000
+    assert report["settings"]["text_weight"] > 0 and report["settings"]["long_text"]["text_weight"] == 0
     for key in ("model", "keyword_baseline", "cross_validated"):
         assert {"micro_f1", "macro_f1", "per_theme"} <= set(report[key])
         assert 0.0 <= report[key]["micro_f1"] <= 1.0

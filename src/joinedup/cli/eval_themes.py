@@ -80,9 +80,17 @@ def themes(
     settings = result["settings"]
     out.print(
         f"\nsettings: threshold {settings['threshold']} (calibrated probability), cue bonus "
-        f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, prior weight "
+        f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, clause weight "
+        f"{settings.get('clause_weight', 0.0)}, word model weight {settings.get('text_weight', 0.0)}, prior weight "
         f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev and the fictional reviews)"
     )
+    long_text = settings.get("long_text")
+    if long_text:
+        out.print(
+            f"reviews over {result['word_model']['gate_words']} words, without the word model: threshold {long_text['threshold']}, "
+            f"evidence weight {long_text['evidence_weight']}, clause weight {long_text['clause_weight']}, "
+            f"prior weight {long_text['prior_weight']}, bias {long_text['bias']}"
+        )
 
 
 def register(eval_app: typer.Typer) -> None:

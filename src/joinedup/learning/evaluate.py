@@ -24,15 +24,17 @@ never after it has been scored.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from itertools import product
 from typing import Any
 
-from joinedup.learning import embedding, tagger, taxonomy
+from joinedup.learning import embedding, tagger, taxonomy, text_model
 from joinedup.learning.clean import clean_pages
 from joinedup.learning.passages import split_passages
 
@@ -174,17 +176,28 @@ def score(gold: Sequence[frozenset[str]], predicted: Sequence[set[str]]) -> Scor
     return Scores(micro_p, micro_r, _f1(micro_p, micro_r), macro, per)
 
 
+@lru_cache(maxsize=2048)
+def review_passages(text: str) -> tuple[str, ...]:
+    """A labelled review's passages, cut as ``reviews add`` cuts a loaded file's."""
+    return tuple(p.text for p in split_passages(clean_pages([text]), paged=False))
+
+
+def review_text(review: LabelledReview) -> str:
+    """What the word model is fitted on: the passages as the tagger reads them."""
+    return "\n\n".join(review_passages(review.text))
+
+
 def sentence_scores(
     reviews: Iterable[LabelledReview], on_progress: Callable[[int], None] | None = None
 ) -> list[tagger.SentenceScores]:
     """Embed each review once; settings are then tried without touching the model again.
 
-    The clause column is left empty: each figure fills it with the clause neighbours it is
-    about (the shipped ones, or ones made of a fold's training reviews)."""
+    The clause column and the word model's reading are left empty: each figure fills them
+    with the learnt parts it is about (the shipped ones, or ones made of a fold's training
+    reviews)."""
     found = []
     for review in reviews:
-        passages = [p.text for p in split_passages(clean_pages([review.text]), paged=False)]
-        found.append(tagger.sentence_scores(passages, score_neighbours=False))
+        found.append(tagger.sentence_scores(list(review_passages(review.text)), score_neighbours=False))
         if on_progress is not None:
             on_progress(1)
     return found
@@ -223,7 +236,8 @@ def fit_calibrator(
     threshold: float,
     cue_bonus: float = CUE_BONUS,
 ) -> tagger.TaggerSettings:
-    """The calibrator fitted on these reviews: one row per (review, theme), tagged or not."""
+    """The calibrator fitted on these reviews: one row per (review, theme), tagged or not.
+    Scores without a word model reading give it even odds (logit 0), so it learns no weight."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -234,7 +248,8 @@ def fit_calibrator(
         evidence = tagger.evidence_scores(sc, cue_bonus)
         clause = tagger.evidence_scores(sc, cue_bonus, clause=True)
         for t, theme_id in enumerate(ids):
-            rows.append((tagger.logit(float(evidence[t])), tagger.logit(float(clause[t])), priors[theme_id]))
+            text = 0.0 if sc.text is None else tagger.logit(float(sc.text[t]))
+            rows.append((tagger.logit(float(evidence[t])), tagger.logit(float(clause[t])), text, priors[theme_id]))
             labels.append(int(theme_id in g))
     model = LogisticRegression(C=c, max_iter=2000).fit(np.asarray(rows), np.asarray(labels))
     return tagger.TaggerSettings(
@@ -242,7 +257,8 @@ def fit_calibrator(
         cue_bonus=cue_bonus,
         evidence_weight=float(model.coef_[0][0]),
         clause_weight=float(model.coef_[0][1]),
-        prior_weight=float(model.coef_[0][2]),
+        text_weight=float(model.coef_[0][2]),
+        prior_weight=float(model.coef_[0][3]),
         bias=float(model.intercept_[0]),
         priors=priors,
     )
@@ -289,28 +305,59 @@ def clause_neighbours_for(
 def cross_fitted(
     reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores], folds: int = CROSS_FIT_FOLDS
 ) -> list[tagger.SentenceScores]:
-    """Each review's clauses scored against neighbours made without that review.
+    """Each review's clauses scored against neighbours made without that review, and the
+    review read by a word model fitted without it.
 
     The calibrator must learn from scores like those of a review never seen: scored against
-    their own marked clauses, the training reviews would look far more certain than a new
-    review ever does.
+    their own marked clauses, or by a word model that has seen their words and labels, the
+    training reviews would look far more certain than a new review ever does.
     """
+    words = text_model.cross_fitted([review_text(r) for r in reviews], [r.themes for r in reviews], folds)
     found: list[tagger.SentenceScores | None] = [None] * len(reviews)
     for fold in range(folds):
         rest = [i for i in range(len(reviews)) if i % folds != fold]
         neighbours = clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest])
         for i in range(fold, len(reviews), folds):
-            found[i] = scores[i].with_clause_neighbours(neighbours)
+            read = words[i] if text_model.reads(review_passages(reviews[i].text)) else None
+            found[i] = scores[i].with_clause_neighbours(neighbours).with_text(read)
     return [sc for sc in found if sc is not None]
 
 
-def fit_tagger(
-    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
-) -> tuple[tagger.ClauseNeighbours, tagger.TaggerSettings]:
-    """Everything learnt from labelled reviews: the clause neighbours (all of them) and the
-    settings (chosen on their cross-fitted scores)."""
-    settings = choose_settings([r.themes for r in reviews], cross_fitted(reviews, scores))
-    return clause_neighbours_for(reviews, scores), settings
+@dataclass(frozen=True)
+class FittedTagger:
+    """Everything learnt from labelled reviews, as the package ships it."""
+
+    neighbours: tagger.ClauseNeighbours
+    words: text_model.TextModel
+    settings: tagger.TaggerSettings
+
+    def scored(
+        self, reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
+    ) -> list[tagger.SentenceScores]:
+        """These reviews' clause scores completed with this tagger's neighbours and word model."""
+        return [
+            sc.with_clause_neighbours(self.neighbours).with_text(self.words.read(review_passages(r.text)))
+            for r, sc in zip(reviews, scores, strict=True)
+        ]
+
+    def predict(self, reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]) -> list[set[str]]:
+        return predict(self.scored(reviews, scores), self.settings)
+
+
+def shipped_tagger() -> FittedTagger:
+    return FittedTagger(tagger.shipped_clause_neighbours(), tagger.shipped_text_model(), tagger.TaggerSettings.load())
+
+
+def fit_tagger(reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]) -> FittedTagger:
+    """Everything learnt from labelled reviews: the clause neighbours and the word model (of
+    all of them) and the settings (chosen on their cross-fitted scores), with the long-text
+    calibrator chosen the same way on those scores without the word model's reading."""
+    gold = [r.themes for r in reviews]
+    crossed = cross_fitted(reviews, scores)
+    long_text = choose_settings(gold, [sc.with_text(None) for sc in crossed])
+    settings = dataclasses.replace(choose_settings(gold, crossed), long_text=long_text)
+    words = text_model.fit([review_text(r) for r in reviews], gold)
+    return FittedTagger(clause_neighbours_for(reviews, scores), words, settings)
 
 
 def cross_validated(
@@ -326,11 +373,9 @@ def cross_validated(
     for fold in range(folds):
         train = [i for i in range(len(reviews)) if i % folds != fold]
         held = [i for i in range(len(reviews)) if i % folds == fold]
-        neighbours, settings = fit_tagger(
-            [reviews[i] for i in train] + list(extra[0]), [scores[i] for i in train] + list(extra[1])
-        )
-        held_scores = [scores[i].with_clause_neighbours(neighbours) for i in held]
-        for i, found in zip(held, predict(held_scores, settings), strict=True):
+        fitted = fit_tagger([reviews[i] for i in train] + list(extra[0]), [scores[i] for i in train] + list(extra[1]))
+        found_held = fitted.predict([reviews[i] for i in held], [scores[i] for i in held])
+        for i, found in zip(held, found_held, strict=True):
             predicted[i] = found
     return score([r.themes for r in reviews], predicted)
 
@@ -358,19 +403,19 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
     with_fictional = (fictional, fictional_scores)
     chosen = [i for i, r in enumerate(reviews) if split == "all" or r.split == split]
     gold = [reviews[i].themes for i in chosen]
-    shipped = tagger.TaggerSettings.load()
-    neighbours = tagger.shipped_clause_neighbours()
-    predicted = predict([scores[i].with_clause_neighbours(neighbours) for i in chosen], shipped)
+    shipped = shipped_tagger()
+    predicted = shipped.predict([reviews[i] for i in chosen], [scores[i] for i in chosen])
     model = score(gold, predicted)
     keyword = baseline([reviews[i] for i in chosen])
     dev = [i for i, r in enumerate(reviews) if r.split == "dev"]
     dev_reviews, dev_scores = [reviews[i] for i in dev], [scores[i] for i in dev]
-    _, on_dev = fit_tagger(dev_reviews + fictional, dev_scores + fictional_scores)
+    on_dev = fit_tagger(dev_reviews + fictional, dev_scores + fictional_scores).settings
     return {
         "reviews": len(chosen),
         "split": split,
         "encoder": {"name": embedding.MODEL_NAME},
-        "settings": shipped.as_json(),
+        "word_model": {"gate_words": text_model.GATE_WORDS, "terms": len(shipped.words.vocabulary)},
+        "settings": shipped.settings.as_json(),
         "settings_chosen_on_dev": on_dev.as_json(),
         "model": model.as_json(),
         "keyword_baseline": keyword.as_json(),
@@ -394,9 +439,9 @@ def report(split: str = "all", on_progress: Callable[[int], None] | None = None)
 
 
 def write_settings_from_dev() -> tagger.TaggerSettings:
-    """Make the clause neighbours and choose the settings on the dev split and the fictional
-    reviews (never a test review), and write them to ``data/clause_neighbours.npz`` and
-    ``data/tagger_settings.json``.
+    """Make the clause neighbours and the word model and choose the settings on the dev split
+    and the fictional reviews (never a test review), and write them to
+    ``data/clause_neighbours.npz``, ``data/text_model.npz`` and ``data/tagger_settings.json``.
 
     The fictional reviews joined the dev split in the sixth session: they were written blind,
     imply their findings as real reviews do, and so keep the threshold from being set on dev
@@ -406,11 +451,13 @@ def write_settings_from_dev() -> tagger.TaggerSettings:
     from pathlib import Path
 
     reviews = [r for r in labelled_set() if r.split == "dev"] + fictional_set()
-    neighbours, chosen = fit_tagger(reviews, sentence_scores(reviews))
+    fitted = fit_tagger(reviews, sentence_scores(reviews))
     data = Path(__file__).parent / "data"
-    tagger.write_clause_neighbours(neighbours, data / tagger.CLAUSE_NEIGHBOURS_FILE)
-    (data / "tagger_settings.json").write_text(json.dumps(chosen.as_json(), indent=2) + "\n", encoding="utf-8")
-    return chosen
+    tagger.write_clause_neighbours(fitted.neighbours, data / tagger.CLAUSE_NEIGHBOURS_FILE)
+    text_model.write(fitted.words, data / text_model.TEXT_MODEL_FILE, tagger.clause_neighbours_key())
+    settings = fitted.settings.as_json()
+    (data / "tagger_settings.json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return fitted.settings
 
 
 if __name__ == "__main__":

@@ -14,12 +14,16 @@ also contains one of the theme's cue phrases earns ``cue_bonus``; the cues are t
 plus ``data/tagging_cues.json``'s, because the taxonomy lists a few wordings per theme and a
 review that says "mental ill-health" or "lied to professionals" means the same finding (that
 file also names look-alikes, such as a court's "supervision order", that are not the theme). A
-theme's two evidence scores are its best clause's score under each. A small
-logistic regression (the *calibrator*, fitted on the labelled training reviews) turns those
-two scores and how often the theme is found in reviews (its prior) into the probability that
-a careful reader would tag the theme; the theme is suggested when that probability reaches
-``threshold``, and the probability is the confidence shown. The evidence is the passages
-holding the best clauses under the clause neighbours.
+theme's two evidence scores are its best clause's score under each. Beside them, on a short
+review (a summary, the JSON form: at most ``text_model.GATE_WORDS`` words), a word model reads
+the review as a whole (``text_model``: a logistic regression per theme on its TF-IDF words and
+word pairs, ``data/text_model.npz``), for themes a review carries across many sentences
+without one clause that says them. A small logistic regression (the *calibrator*, fitted on
+the labelled training reviews) turns those scores and how often the theme is found in reviews
+(its prior) into the probability that a careful reader would tag the theme; a long review has
+its own calibrator, fitted without the word model. The theme is suggested when that
+probability reaches ``threshold``, and the probability is the confidence shown. The evidence
+is the passages holding the best clauses under the clause neighbours.
 
 The settings and the calibrator's coefficients live in ``data/tagger_settings.json``;
 ``joinedup eval themes`` says how they were chosen and what they achieve.
@@ -34,9 +38,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from joinedup.learning import embedding, taxonomy
+from joinedup.learning import embedding, taxonomy, text_model
 from joinedup.learning.errors import ModelUnavailable
 from joinedup.learning.passages import sentences
 
@@ -71,27 +75,46 @@ class TaggerSettings:
 
     ``threshold`` is the calibrated probability at which a theme is suggested. The calibrator
     is ``sigmoid(evidence_weight * logit(best prototype-classifier score) + clause_weight *
-    logit(best clause-neighbours score) + prior_weight * prior + bias)``, where ``prior`` is the
-    theme's log-odds of being tagged in the training reviews (each score with ``cue_bonus``
-    added where the clause holds a cue phrase). ``clause_weight`` 0 is the tagger before the
-    clause neighbours.
+    logit(best clause-neighbours score) + text_weight * logit(word model's probability) +
+    prior_weight * prior + bias)``, where ``prior`` is the theme's log-odds of being tagged in
+    the training reviews (each clause score with ``cue_bonus`` added where the clause holds a cue
+    phrase). ``clause_weight`` 0 is the tagger before the clause neighbours, ``text_weight`` 0
+    the tagger before the word model (settings written before it load with 0).
+
+    ``long_text`` is the calibrator for a review the word model does not read (longer than
+    ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
+    on long text that reading made tagging worse (docs/learning.md, eleventh and twelfth
+    sessions). ``decide`` chooses between the two; None means this one serves both.
     """
 
     threshold: float = 0.5
     cue_bonus: float = 0.5
     evidence_weight: float = 1.0
     clause_weight: float = 0.0
+    text_weight: float = 0.0
     prior_weight: float = 0.0
     bias: float = 0.0
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    long_text: TaggerSettings | None = None
 
     @classmethod
     def load(cls) -> TaggerSettings:
-        raw = json.loads(
-            resources.files("joinedup.learning").joinpath("data", "tagger_settings.json").read_text("utf-8")
+        return cls.from_json(
+            json.loads(resources.files("joinedup.learning").joinpath("data", "tagger_settings.json").read_text("utf-8"))
         )
-        numbers = {k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__ and k != "priors"}
-        return cls(**numbers, priors={k: float(v) for k, v in raw.get("priors", {}).items()})
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> TaggerSettings:
+        """Settings as written by ``as_json``; a weight an older file lacks is 0 (that part unused)."""
+        numbers = {
+            k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__ and k not in ("priors", "long_text")
+        }
+        long_text = cls.from_json(raw["long_text"]) if raw.get("long_text") else None
+        return cls(**numbers, priors={k: float(v) for k, v in raw.get("priors", {}).items()}, long_text=long_text)
+
+    def for_scores(self, scores: SentenceScores) -> TaggerSettings:
+        """The calibrator for these scores: ``long_text``'s where the word model did not read them."""
+        return self.long_text if scores.text is None and self.long_text is not None else self
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -99,9 +122,11 @@ class TaggerSettings:
             "cue_bonus": self.cue_bonus,
             "evidence_weight": round(self.evidence_weight, 4),
             "clause_weight": round(self.clause_weight, 4),
+            "text_weight": round(self.text_weight, 4),
             "prior_weight": round(self.prior_weight, 4),
             "bias": round(self.bias, 4),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
+            **({"long_text": self.long_text.as_json()} if self.long_text is not None else {}),
         }
 
 
@@ -130,6 +155,7 @@ class SentenceScores:
     sentence_vectors: np.ndarray
     clause: np.ndarray | None = None  # clauses x themes: the clause neighbours'; None: not scored
     units: tuple[str, ...] = ()  # the clauses' texts
+    text: np.ndarray | None = None  # themes: the word model's probability; None: not read
 
     def clause_or_similarity(self) -> np.ndarray:
         return self.similarity if self.clause is None else self.clause
@@ -139,6 +165,12 @@ class SentenceScores:
         import dataclasses
 
         return dataclasses.replace(self, clause=neighbours.scores(self.sentence_vectors))
+
+    def with_text(self, probabilities: np.ndarray | None) -> SentenceScores:
+        """The same clauses with the word model's reading of the whole review (None: not read)."""
+        import dataclasses
+
+        return dataclasses.replace(self, text=probabilities)
 
 
 @dataclass(frozen=True)
@@ -306,6 +338,13 @@ def clause_neighbours_key() -> str:
 
 
 @cache
+def shipped_text_model() -> text_model.TextModel:
+    """The word model, keyed to the same training data as the clause neighbours (the one
+    command that remakes either remakes both)."""
+    return text_model.shipped(clause_neighbours_key())
+
+
+@cache
 def shipped_clause_neighbours() -> ClauseNeighbours:
     with resources.as_file(resources.files("joinedup.learning").joinpath("data", CLAUSE_NEIGHBOURS_FILE)) as path:
         return load_clause_neighbours(path)
@@ -393,8 +432,9 @@ def _units(passages: list[str]) -> tuple[list[str], list[int]]:
 
 
 def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> SentenceScores:
-    """Every clause's scores; without ``score_neighbours`` the clause column is left for the
-    caller to fill (evaluation remakes the neighbours, so it must not need the shipped ones)."""
+    """Every clause's scores; without ``score_neighbours`` the clause column and the word
+    model's reading are left for the caller to fill (evaluation remakes both per fold, so it
+    must not need the shipped ones)."""
     units, owner = _units(passages)
     vectors = embedding.encode(units)
     return SentenceScores(
@@ -404,6 +444,7 @@ def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> Se
         vectors,
         shipped_clause_neighbours().scores(vectors) if score_neighbours else None,
         tuple(units),
+        shipped_text_model().read(passages) if score_neighbours else None,
     )
 
 
@@ -446,12 +487,20 @@ def evidence_scores(scores: SentenceScores, cue_bonus: float, *, clause: bool = 
     return np.asarray((probability + cue_bonus * scores.cue).max(axis=0), dtype=np.float32)
 
 
-def calibrated(evidence: float, prior: float, settings: TaggerSettings, clause_evidence: float | None = None) -> float:
-    """The calibrator's probability; ``clause_evidence`` defaults to ``evidence``."""
+def calibrated(
+    evidence: float,
+    prior: float,
+    settings: TaggerSettings,
+    clause_evidence: float | None = None,
+    text: float | None = None,
+) -> float:
+    """The calibrator's probability; ``clause_evidence`` defaults to ``evidence``, and no word
+    model reading (``text`` None) counts as even odds, adding nothing."""
     clause_score = evidence if clause_evidence is None else clause_evidence
     z = (
         settings.evidence_weight * logit(evidence)
         + settings.clause_weight * logit(clause_score)
+        + (settings.text_weight * logit(text) if text is not None else 0.0)
         + settings.prior_weight * prior
         + settings.bias
     )
@@ -462,6 +511,7 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
     """The suggested themes given clause scores: cheap, so evaluation can sweep settings."""
     import numpy as np
 
+    settings = settings.for_scores(scores)
     prototype = scores.similarity + settings.cue_bonus * scores.cue
     combined = scores.clause_or_similarity() + settings.cue_bonus * scores.cue
     suggestions: list[ThemeSuggestion] = []
@@ -471,7 +521,8 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
         column = combined[:, t]
         order = np.argsort(-column)
         best = float(column[order[0]])
-        confidence = calibrated(float(prototype[:, t].max()), settings.priors.get(theme_id, 0.0), settings, best)
+        text = None if scores.text is None else float(scores.text[t])
+        confidence = calibrated(float(prototype[:, t].max()), settings.priors.get(theme_id, 0.0), settings, best, text)
         if confidence < settings.threshold:
             continue
         evidence: list[tuple[int, float]] = []
