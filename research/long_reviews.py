@@ -4,12 +4,11 @@ The labelled reviews are summaries of at most 160 words; a published review runs
 pages, most of it chronology. This asks what the tagger does to a summary's themes when the
 summary is buried in routine chronology. The whole tagger is fitted without the 47 reviews of
 the first fresh set, which are then read plain and padded; the padding is invented, routine and
-theme-free, so the right themes stay the summary's own. Three readings of each text:
-
-- ``gated`` (what ships): the word model reads the text only up to ``text_model.GATE_WORDS``
-  words; a longer text is decided by the long-text calibrator;
-- ``word model always``: the word model reads the text whole whatever its length;
-- ``without the word model``: the long-text calibrator throughout (the tenth-session tagger).
+theme-free, so the right themes stay the summary's own. It reads them as the product does:
+under ``text_model.GATE_WORDS`` words with the word model, over it with the long-text
+calibrator and the parts that know the neutral sentences. (Until the twelfth session's last
+change it also printed the word model read at every length and the tagger without it; the
+figures in docs/learning.md that compare those come from that version, in git history.)
 
 Run from a source checkout: ``python research/long_reviews.py [--bank] [FRESH_SET] [PADDING_PASSAGES...]``
 (``--bank`` pads with ``padding_bank.json`` instead of the eight templates below)
@@ -66,40 +65,28 @@ def main(fresh_set: str, paddings: list[int], lines: list[str] | None = None) ->
     held = [r for r in reviews if r.id in fresh]
     train = [r for r in reviews if r.split == "dev" and r.id not in fresh] + evaluate.fictional_set()
     fitted = evaluate.fit_tagger(train, evaluate.sentence_scores(train))
-    without = fitted.settings.long_text
-    assert without is not None
     gold = [r.themes for r in held]
     for padding in [0, *paddings]:
         texts = [padded(evaluate.review_passages(r.text), padding, i, lines) for i, r in enumerate(held)]
-        scores = [
-            tagger.sentence_scores(p, score_neighbours=False).with_clause_neighbours(fitted.neighbours) for p in texts
-        ]
-        always = [fitted.words.probabilities(["\n\n".join(p)])[0] for p in texts]
-        rows = {
-            "gated": [sc.with_text(fitted.words.read(p)) for sc, p in zip(scores, texts, strict=True)],
-            "word model always": [sc.with_text(t) for sc, t in zip(scores, always, strict=True)],
-            "without the word model": scores,
-        }
+        completed = [fitted.completed(p, tagger.sentence_scores(p, score_neighbours=False)) for p in texts]
+        predicted = evaluate.predict(completed, fitted.settings)
+        found = evaluate.score(gold, predicted)
         counts = [len(" ".join(p).split()) for p in texts]
-        for name, completed in rows.items():
-            settings = without if name == "without the word model" else fitted.settings
-            predicted = evaluate.predict(completed, settings)
-            found = evaluate.score(gold, predicted)
-            line = {
-                "fresh_set": fresh_set,
-                "padding": "bank" if lines else "templates",
-                "padding_passages": padding,
-                "reading": name,
-                "mean_words": sum(counts) // len(counts),
-                "read_by_word_model": sum(1 for sc in completed if sc.text is not None),
-                "micro_f1": round(found.micro_f1, 4),
-                "precision": round(found.micro_p, 4),
-                "recall": round(found.micro_r, 4),
-                "themes_per_review": round(sum(len(p) for p in predicted) / len(predicted), 2),
-                "gate_words": text_model.GATE_WORDS,
-            }
-            sys.stdout.write(json.dumps(line) + "\n")
-            sys.stdout.flush()
+        line = {
+            "fresh_set": fresh_set,
+            "padding": "bank" if lines else "templates",
+            "padding_passages": padding,
+            "reading": "shipped",
+            "mean_words": sum(counts) // len(counts),
+            "read_by_word_model": sum(1 for sc in completed if sc.text is not None),
+            "micro_f1": round(found.micro_f1, 4),
+            "precision": round(found.micro_p, 4),
+            "recall": round(found.micro_r, 4),
+            "themes_per_review": round(sum(len(p) for p in predicted) / len(predicted), 2),
+            "gate_words": text_model.GATE_WORDS,
+        }
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -85,7 +85,8 @@ def training_examples(leave_out: frozenset[str] = frozenset()) -> tuple[list[str
     prototypes, owners = tagger._prototype_texts()
     for text, owner in zip(prototypes, owners, strict=True):
         target = np.zeros(themes, np.float32)
-        target[owner] = 1.0
+        if owner != tagger.NEUTRAL:
+            target[owner] = 1.0
         texts.append(text)
         targets.append(target)
         masks.append(np.ones(themes, np.float32))

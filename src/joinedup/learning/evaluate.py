@@ -323,6 +323,23 @@ def cross_fitted(
     return [sc for sc in found if sc is not None]
 
 
+def cross_fitted_long(
+    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores], folds: int = CROSS_FIT_FOLDS
+) -> list[tagger.SentenceScores]:
+    """The training reviews scored as a long review is: prototype scores from the classifier that
+    knows the neutral sentences, and clause neighbours (made without the review) with the neutral
+    sentences voting no; no word model. The long-text calibrator is fitted on these, since there
+    are no labelled long reviews to fit it on."""
+    neutral = tagger.neutral_clauses()
+    found: list[tagger.SentenceScores | None] = [None] * len(reviews)
+    for fold in range(folds):
+        rest = [i for i in range(len(reviews)) if i % folds != fold]
+        neighbours = clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest]).with_examples(neutral)
+        for i in range(fold, len(reviews), folds):
+            found[i] = scores[i].for_long_text().with_clause_neighbours(neighbours)
+    return [sc for sc in found if sc is not None]
+
+
 @dataclass(frozen=True)
 class FittedTagger:
     """Everything learnt from labelled reviews, as the package ships it."""
@@ -330,34 +347,44 @@ class FittedTagger:
     neighbours: tagger.ClauseNeighbours
     words: text_model.TextModel
     settings: tagger.TaggerSettings
+    long_neighbours: tagger.ClauseNeighbours  # ``neighbours`` with the neutral sentences voting no
+
+    def completed(self, passages: Sequence[str], scores: tagger.SentenceScores) -> tagger.SentenceScores:
+        """One review's clause scores completed as the product completes them: under the word
+        model's gate with the neighbours and the word model, over it for the long-text calibrator."""
+        if text_model.reads(passages):
+            return scores.with_clause_neighbours(self.neighbours).with_text(self.words.read(passages))
+        return scores.for_long_text().with_clause_neighbours(self.long_neighbours)
 
     def scored(
         self, reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]
     ) -> list[tagger.SentenceScores]:
-        """These reviews' clause scores completed with this tagger's neighbours and word model."""
-        return [
-            sc.with_clause_neighbours(self.neighbours).with_text(self.words.read(review_passages(r.text)))
-            for r, sc in zip(reviews, scores, strict=True)
-        ]
+        """These reviews' clause scores completed with this tagger's learnt parts."""
+        return [self.completed(review_passages(r.text), sc) for r, sc in zip(reviews, scores, strict=True)]
 
     def predict(self, reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]) -> list[set[str]]:
         return predict(self.scored(reviews, scores), self.settings)
 
 
 def shipped_tagger() -> FittedTagger:
-    return FittedTagger(tagger.shipped_clause_neighbours(), tagger.shipped_text_model(), tagger.TaggerSettings.load())
+    return FittedTagger(
+        tagger.shipped_clause_neighbours(),
+        tagger.shipped_text_model(),
+        tagger.TaggerSettings.load(),
+        tagger.shipped_long_clause_neighbours(),
+    )
 
 
 def fit_tagger(reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores]) -> FittedTagger:
     """Everything learnt from labelled reviews: the clause neighbours and the word model (of
     all of them) and the settings (chosen on their cross-fitted scores), with the long-text
-    calibrator chosen the same way on those scores without the word model's reading."""
+    calibrator chosen the same way on the scores a long review gets (``cross_fitted_long``)."""
     gold = [r.themes for r in reviews]
-    crossed = cross_fitted(reviews, scores)
-    long_text = choose_settings(gold, [sc.with_text(None) for sc in crossed])
-    settings = dataclasses.replace(choose_settings(gold, crossed), long_text=long_text)
+    long_text = choose_settings(gold, cross_fitted_long(reviews, scores))
+    settings = dataclasses.replace(choose_settings(gold, cross_fitted(reviews, scores)), long_text=long_text)
     words = text_model.fit([review_text(r) for r in reviews], gold)
-    return FittedTagger(clause_neighbours_for(reviews, scores), words, settings)
+    neighbours = clause_neighbours_for(reviews, scores)
+    return FittedTagger(neighbours, words, settings, neighbours.with_examples(tagger.neutral_clauses()))
 
 
 def cross_validated(

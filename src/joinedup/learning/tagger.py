@@ -20,10 +20,13 @@ the review as a whole (``text_model``: a logistic regression per theme on its TF
 word pairs, ``data/text_model.npz``), for themes a review carries across many sentences
 without one clause that says them. A small logistic regression (the *calibrator*, fitted on
 the labelled training reviews) turns those scores and how often the theme is found in reviews
-(its prior) into the probability that a careful reader would tag the theme; a long review has
-its own calibrator, fitted without the word model. The theme is suggested when that
-probability reaches ``threshold``, and the probability is the confidence shown. The evidence
-is the passages holding the best clauses under the clause neighbours.
+(its prior) into the probability that a careful reader would tag the theme. A long review is
+scored by a classifier and clause neighbours that also learnt from invented neutral sentences
+(``data/neutral_sentences.json``: routine chronology, background, review method), which vote
+against every theme, and decided by its own calibrator without the word model: a published
+review is mostly chronology, which the summary-trained parts read as findings. The theme is
+suggested when that probability reaches ``threshold``, and the probability is the confidence
+shown. The evidence is the passages holding the best clauses under the clause neighbours.
 
 The settings and the calibrator's coefficients live in ``data/tagger_settings.json``;
 ``joinedup eval themes`` says how they were chosen and what they achieve.
@@ -83,8 +86,10 @@ class TaggerSettings:
 
     ``long_text`` is the calibrator for a review the word model does not read (longer than
     ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
-    on long text that reading made tagging worse (docs/learning.md, eleventh and twelfth
-    sessions). ``decide`` chooses between the two; None means this one serves both.
+    on long text that reading made tagging worse, and on scores from the classifier and clause
+    neighbours that know the neutral sentences, because without them routine chronology was
+    read as findings (docs/learning.md, eleventh and twelfth sessions). ``decide`` chooses
+    between the two; None means this one serves both.
     """
 
     threshold: float = 0.5
@@ -166,6 +171,14 @@ class SentenceScores:
 
         return dataclasses.replace(self, clause=neighbours.scores(self.sentence_vectors))
 
+    def for_long_text(self) -> SentenceScores:
+        """The same clauses as the long-text calibrator reads them: prototype scores from the
+        classifier that knows the neutral sentences, no clause column and no word model yet."""
+        import dataclasses
+
+        similarity = probabilities(self.sentence_vectors, *_classifier(neutral=True))
+        return dataclasses.replace(self, similarity=similarity, clause=None, text=None)
+
     def with_text(self, probabilities: np.ndarray | None) -> SentenceScores:
         """The same clauses with the word model's reading of the whole review (None: not read)."""
         import dataclasses
@@ -185,6 +198,15 @@ class ClauseNeighbours:
 
     vectors: np.ndarray
     labels: np.ndarray
+
+    def with_examples(self, example: tuple[np.ndarray, np.ndarray]) -> ClauseNeighbours:
+        """These neighbours and one more (vectors, labels) example after them."""
+        import numpy as np
+
+        vectors, labels = example
+        return ClauseNeighbours(
+            np.concatenate([self.vectors, vectors.astype(np.float32)]), np.concatenate([self.labels, labels])
+        )
 
     def scores(self, vectors: np.ndarray, block: int = NEIGHBOUR_BLOCK) -> np.ndarray:
         import numpy as np
@@ -206,12 +228,24 @@ class ClauseNeighbours:
         return found
 
 
-def _prototype_texts() -> tuple[list[str], list[int]]:
-    """The definition and exemplar sentences of every theme, and which theme each belongs to.
+NEUTRAL = -1  # the owner of a neutral sentence: a negative for every theme
+
+
+def _prototype_texts(neutral: bool = False) -> tuple[list[str], list[int]]:
+    """The definition and exemplar sentences of every theme, and which theme each belongs to,
+    then, for the long-text classifier (``neutral``), the neutral sentences (owner ``NEUTRAL``).
 
     Cue phrases are left out: two- and three-word fragments embed poorly and taught the
     classifier to score whole findings low (cross-validated micro-F1 0.785 with them, 0.803
     without, see docs/learning.md); they still count, as exact matches, through ``cue_bonus``.
+
+    The neutral sentences (``data/neutral_sentences.json``: invented routine chronology, family
+    background, review method) are there because a classifier that has only ever seen findings
+    finds one in every sentence: without them a routine line such as "the family was visited at
+    home and the plan was reviewed" scores 0.87 for disguised compliance, and a long review,
+    mostly such lines, is tagged with themes its chronology never raised. They serve long text
+    only: on summaries, where nearly every sentence is a finding, they cost a little
+    (docs/learning.md, twelfth session).
     """
     texts: list[str] = []
     owners: list[int] = []
@@ -219,11 +253,30 @@ def _prototype_texts() -> tuple[list[str], list[int]]:
         for text in (f"{theme.label}. {theme.definition}", *theme.exemplars):
             texts.append(re.sub(r"\([^)]*\)", "", text).strip())
             owners.append(index)
+    for text in neutral_sentences() if neutral else ():
+        texts.append(text)
+        owners.append(NEUTRAL)
     return texts, owners
 
 
+def neutral_clauses() -> tuple[np.ndarray, np.ndarray]:
+    """The neutral sentences' clauses as clause-neighbour examples: (vectors, labels), every label
+    0, a vote against every theme. Without them a routine line's nearest marked clauses are
+    whatever findings happen to be worded like it, and a long review is mostly routine lines."""
+    import numpy as np
+
+    units = _units(list(neutral_sentences()))[0]
+    return prototype_vectors(units), np.zeros((len(units), len(taxonomy.theme_ids())), dtype=np.int8)
+
+
 @cache
-def _classifier() -> tuple[np.ndarray, np.ndarray]:
+def neutral_sentences() -> tuple[str, ...]:
+    raw = json.loads(resources.files("joinedup.learning").joinpath("data", "neutral_sentences.json").read_text("utf-8"))
+    return tuple(str(s).strip() for s in raw["sentences"])
+
+
+@cache
+def _classifier(neutral: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest logistic regression per theme on the prototypes' vectors: (weights, biases).
 
     Trained on the taxonomy's own texts (never on the evaluation set), with balanced class
@@ -232,7 +285,7 @@ def _classifier() -> tuple[np.ndarray, np.ndarray]:
     """
     import numpy as np
 
-    texts, owners = _prototype_texts()
+    texts, owners = _prototype_texts(neutral)
     path = _cache_path("theme-classifier", [f"C={REGULARISATION}", *texts], ".npz")
     if path.is_file():
         try:
@@ -322,8 +375,8 @@ def clause_neighbours(examples: list[tuple[np.ndarray, np.ndarray]]) -> ClauseNe
 
 def clause_neighbours_key() -> str:
     """What the shipped clause neighbours were made from: their training texts and labels (the
-    marks, the dev and fictional reviews; not the test reviews, which never train anything) and
-    the encoder."""
+    marks, the dev and fictional reviews and the neutral sentences; not the test reviews, which
+    never train anything) and the encoder."""
     import hashlib
 
     data = resources.files("joinedup.learning").joinpath("data")
@@ -333,6 +386,7 @@ def clause_neighbours_key() -> str:
         if line.strip() and json.loads(line)["split"] != "test":
             digest.update(line.encode())
     digest.update(data.joinpath("fictional_reviews.jsonl").read_bytes())
+    digest.update("\n".join(neutral_sentences()).encode())  # the sentences, not the file's note
     digest.update(embedding.MODEL_NAME.encode())
     return digest.hexdigest()[:16]
 
@@ -342,6 +396,12 @@ def shipped_text_model() -> text_model.TextModel:
     """The word model, keyed to the same training data as the clause neighbours (the one
     command that remakes either remakes both)."""
     return text_model.shipped(clause_neighbours_key())
+
+
+@cache
+def shipped_long_clause_neighbours() -> ClauseNeighbours:
+    """The shipped neighbours with the neutral sentences' clauses voting no on every theme."""
+    return shipped_clause_neighbours().with_examples(neutral_clauses())
 
 
 @cache
@@ -434,15 +494,21 @@ def _units(passages: list[str]) -> tuple[list[str], list[int]]:
 def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> SentenceScores:
     """Every clause's scores; without ``score_neighbours`` the clause column and the word
     model's reading are left for the caller to fill (evaluation remakes both per fold, so it
-    must not need the shipped ones)."""
+    must not need the shipped ones). A review longer than the word model's gate is scored for
+    the long-text calibrator: by the classifier and the neighbours that know the neutral
+    sentences."""
     units, owner = _units(passages)
     vectors = embedding.encode(units)
+    long = not text_model.reads(passages)
+    neighbours = (
+        (shipped_long_clause_neighbours() if long else shipped_clause_neighbours()) if score_neighbours else None
+    )
     return SentenceScores(
         owner,
-        probabilities(vectors, *_classifier()),
+        probabilities(vectors, *_classifier(neutral=long)),
         _cue_matrix(passages, units, owner),
         vectors,
-        shipped_clause_neighbours().scores(vectors) if score_neighbours else None,
+        neighbours.scores(vectors) if neighbours is not None else None,
         tuple(units),
         shipped_text_model().read(passages) if score_neighbours else None,
     )
