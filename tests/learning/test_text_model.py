@@ -113,6 +113,10 @@ def test_a_long_review_is_decided_without_the_word_model_by_its_own_calibrator()
     long_scores = tagger.sentence_scores(long)
     assert short_scores.text is not None and long_scores.text is None
     assert shipped.for_scores(short_scores) is shipped
+    assert shipped.for_scores(short_scores.with_text(None)) is shipped, (
+        "the calibrator follows the parts, not the reading"
+    )
+    assert long_scores.long and not short_scores.long
     assert shipped.for_scores(long_scores) is shipped.long_text
     assert tagger.decide(long_scores, shipped, len(long)) == tagger.decide(long_scores, shipped.long_text, len(long))
     assert tagger.TaggerSettings.from_json(shipped.as_json()).as_json() == shipped.as_json()

@@ -87,7 +87,7 @@ def themes(
     long_text = settings.get("long_text")
     if long_text:
         out.print(
-            f"reviews over {result['word_model']['gate_words']} words, without the word model: threshold {long_text['threshold']}, "
+            f"reviews over {result['word_model']['gate_words']} words (no word model; classifier and neighbours with the neutral sentences): threshold {long_text['threshold']}, "
             f"evidence weight {long_text['evidence_weight']}, clause weight {long_text['clause_weight']}, "
             f"prior weight {long_text['prior_weight']}, bias {long_text['bias']}"
         )

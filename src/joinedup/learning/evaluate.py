@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -314,13 +314,23 @@ def cross_fitted(
     """
     words = text_model.cross_fitted([review_text(r) for r in reviews], [r.themes for r in reviews], folds)
     found: list[tagger.SentenceScores | None] = [None] * len(reviews)
-    for fold in range(folds):
-        rest = [i for i in range(len(reviews)) if i % folds != fold]
-        neighbours = clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest])
-        for i in range(fold, len(reviews), folds):
+    for held, neighbours in _fold_neighbours(reviews, scores, folds):
+        for i in held:
             read = words[i] if text_model.reads(review_passages(reviews[i].text)) else None
             found[i] = scores[i].with_clause_neighbours(neighbours).with_text(read)
     return [sc for sc in found if sc is not None]
+
+
+def _fold_neighbours(
+    reviews: Sequence[LabelledReview], scores: Sequence[tagger.SentenceScores], folds: int
+) -> Iterator[tuple[range, tagger.ClauseNeighbours]]:
+    """Each fold's held-out reviews and the clause neighbours made of the others."""
+    for fold in range(folds):
+        rest = [i for i in range(len(reviews)) if i % folds != fold]
+        yield (
+            range(fold, len(reviews), folds),
+            clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest]),
+        )
 
 
 def cross_fitted_long(
@@ -332,11 +342,10 @@ def cross_fitted_long(
     are no labelled long reviews to fit it on."""
     neutral = tagger.neutral_clauses()
     found: list[tagger.SentenceScores | None] = [None] * len(reviews)
-    for fold in range(folds):
-        rest = [i for i in range(len(reviews)) if i % folds != fold]
-        neighbours = clause_neighbours_for([reviews[i] for i in rest], [scores[i] for i in rest]).with_examples(neutral)
-        for i in range(fold, len(reviews), folds):
-            found[i] = scores[i].for_long_text().with_clause_neighbours(neighbours)
+    for held, neighbours in _fold_neighbours(reviews, scores, folds):
+        with_neutral = neighbours.with_examples(neutral)
+        for i in held:
+            found[i] = scores[i].for_long_text().with_clause_neighbours(with_neutral)
     return [sc for sc in found if sc is not None]
 
 

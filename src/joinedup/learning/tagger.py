@@ -118,8 +118,8 @@ class TaggerSettings:
         return cls(**numbers, priors={k: float(v) for k, v in raw.get("priors", {}).items()}, long_text=long_text)
 
     def for_scores(self, scores: SentenceScores) -> TaggerSettings:
-        """The calibrator for these scores: ``long_text``'s where the word model did not read them."""
-        return self.long_text if scores.text is None and self.long_text is not None else self
+        """The calibrator for these scores: ``long_text``'s where the long-text parts scored them."""
+        return self.long_text if scores.long and self.long_text is not None else self
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -161,6 +161,7 @@ class SentenceScores:
     clause: np.ndarray | None = None  # clauses x themes: the clause neighbours'; None: not scored
     units: tuple[str, ...] = ()  # the clauses' texts
     text: np.ndarray | None = None  # themes: the word model's probability; None: not read
+    long: bool = False  # scored by the long-text parts, so decided by the long-text calibrator
 
     def clause_or_similarity(self) -> np.ndarray:
         return self.similarity if self.clause is None else self.clause
@@ -177,7 +178,7 @@ class SentenceScores:
         import dataclasses
 
         similarity = probabilities(self.sentence_vectors, *_classifier(neutral=True))
-        return dataclasses.replace(self, similarity=similarity, clause=None, text=None)
+        return dataclasses.replace(self, similarity=similarity, clause=None, text=None, long=True)
 
     def with_text(self, probabilities: np.ndarray | None) -> SentenceScores:
         """The same clauses with the word model's reading of the whole review (None: not read)."""
@@ -511,6 +512,7 @@ def sentence_scores(passages: list[str], *, score_neighbours: bool = True) -> Se
         neighbours.scores(vectors) if neighbours is not None else None,
         tuple(units),
         shipped_text_model().read(passages) if score_neighbours else None,
+        long,
     )
 
 
