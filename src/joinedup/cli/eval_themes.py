@@ -89,7 +89,17 @@ def themes(
         out.print(
             f"reviews over {result['word_model']['gate_words']} words (no word model; classifier and neighbours with the neutral sentences): threshold {long_text['threshold']}, "
             f"evidence weight {long_text['evidence_weight']}, clause weight {long_text['clause_weight']}, "
-            f"prior weight {long_text['prior_weight']}, bias {long_text['bias']}"
+            f"third-best passage weight {long_text.get('passage_weight', 0.0)}, "
+            f"prior weight {long_text['prior_weight']}, bias {long_text['bias']} (fitted on labelled long reviews)"
+        )
+    long_reviews = result.get("long_reviews")
+    if long_reviews:
+        out.print(
+            f"long reviews held out ({long_reviews['reviews']} invented reviews of about "
+            f"{long_reviews['mean_words']:,} words, never fitted on): micro F1 {long_reviews['micro_f1']:.3f} "
+            f"(P {long_reviews['micro_precision']:.3f}, R {long_reviews['micro_recall']:.3f}), "
+            f"{long_reviews['themes_per_review']:.1f} themes suggested a review against "
+            f"{long_reviews['labelled_per_review']:.1f} tagged by their writers"
         )
 
 

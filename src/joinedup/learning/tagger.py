@@ -60,6 +60,7 @@ REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/l
 NEIGHBOURS = 10
 NEIGHBOUR_BLOCK = 2048
 CLAUSE_NEIGHBOURS_FILE = "clause_neighbours.npz"
+PASSAGE_RANK = 3  # passage_evidence: a theme's score in its third-best passage
 EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
 # "X; Y"; "X, but Y"), each finding is scored on its own: a sentence's vector is a blend of
@@ -84,6 +85,10 @@ class TaggerSettings:
     phrase). ``clause_weight`` 0 is the tagger before the clause neighbours, ``text_weight`` 0
     the tagger before the word model (settings written before it load with 0).
 
+    ``passage_weight`` weighs the logit of the theme's score in its ``PASSAGE_RANK``-th best
+    passage (``passage_evidence``): how widely the review carries it. Only the long-text
+    calibrator uses it (fitted on labelled long reviews, thirteenth session); 0 leaves it out.
+
     ``long_text`` is the calibrator for a review the word model does not read (longer than
     ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
     on long text that reading made tagging worse, and on scores from the classifier and clause
@@ -100,6 +105,7 @@ class TaggerSettings:
     prior_weight: float = 0.0
     bias: float = 0.0
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    passage_weight: float = 0.0
     long_text: TaggerSettings | None = None
 
     @classmethod
@@ -130,6 +136,7 @@ class TaggerSettings:
             "text_weight": round(self.text_weight, 4),
             "prior_weight": round(self.prior_weight, 4),
             "bias": round(self.bias, 4),
+            **({"passage_weight": round(self.passage_weight, 4)} if self.passage_weight else {}),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
             **({"long_text": self.long_text.as_json()} if self.long_text is not None else {}),
         }
@@ -555,12 +562,33 @@ def evidence_scores(scores: SentenceScores, cue_bonus: float, *, clause: bool = 
     return np.asarray((probability + cue_bonus * scores.cue).max(axis=0), dtype=np.float32)
 
 
+def passage_evidence(scores: SentenceScores, cue_bonus: float) -> np.ndarray:
+    """Each theme's score in its ``PASSAGE_RANK``-th best passage (a passage scores as its best
+    clause, under the clause neighbours; the last passage's where a review has fewer) (themes,).
+
+    A long review that carries a theme names it in its summary, its analysis and its
+    recommendations; one that only brushes against it has one or two passages that do. The best
+    clause cannot tell those apart; on long reviews this ranks themes better (thirteenth session).
+    """
+    import numpy as np
+
+    themes = len(taxonomy.theme_ids())
+    if scores.similarity.shape[0] == 0:
+        return np.zeros(themes, dtype=np.float32)
+    combined = scores.clause_or_similarity() + cue_bonus * scores.cue
+    per_passage = np.zeros((max(scores.owner) + 1, themes), dtype=np.float32)
+    np.maximum.at(per_passage, np.asarray(scores.owner), combined)
+    ranked = -np.sort(-per_passage, axis=0)
+    return np.asarray(ranked[min(PASSAGE_RANK, len(ranked)) - 1], dtype=np.float32)
+
+
 def calibrated(
     evidence: float,
     prior: float,
     settings: TaggerSettings,
     clause_evidence: float | None = None,
     text: float | None = None,
+    passage: float | None = None,
 ) -> float:
     """The calibrator's probability; ``clause_evidence`` defaults to ``evidence``, and no word
     model reading (``text`` None) counts as even odds, adding nothing."""
@@ -569,6 +597,7 @@ def calibrated(
         settings.evidence_weight * logit(evidence)
         + settings.clause_weight * logit(clause_score)
         + (settings.text_weight * logit(text) if text is not None else 0.0)
+        + (settings.passage_weight * logit(passage) if passage is not None else 0.0)
         + settings.prior_weight * prior
         + settings.bias
     )
@@ -585,12 +614,20 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
     suggestions: list[ThemeSuggestion] = []
     if combined.shape[0] == 0:
         return suggestions
+    spread = passage_evidence(scores, settings.cue_bonus) if settings.passage_weight else None
     for t, theme_id in enumerate(taxonomy.theme_ids()):
         column = combined[:, t]
         order = np.argsort(-column)
         best = float(column[order[0]])
         text = None if scores.text is None else float(scores.text[t])
-        confidence = calibrated(float(prototype[:, t].max()), settings.priors.get(theme_id, 0.0), settings, best, text)
+        confidence = calibrated(
+            float(prototype[:, t].max()),
+            settings.priors.get(theme_id, 0.0),
+            settings,
+            best,
+            text,
+            None if spread is None else float(spread[t]),
+        )
         if confidence < settings.threshold:
             continue
         evidence: list[tuple[int, float]] = []
