@@ -15,9 +15,10 @@ even, 15) may be looked at to shape a change and is fitting data (``fit``); ``ju
 only decides whether a change is adopted. Writers 7-12's are fitting data only.
 
 Run from a source checkout: ``python research/long_fictional.py [develop|judge|all] [--each]``.
-It prints the shipped tagger's figures and those of a long-text calibrator fitted afresh on the
-``fit`` reviews with the shipped clause neighbours and priors, which is what
-``python -m joinedup.learning.evaluate`` writes.
+It prints the shipped tagger's figures and those of a long-review calibrator fitted afresh on
+the ``fit`` reviews with the shipped clause neighbours and priors, which is what
+``python -m joinedup.learning.evaluate`` writes (the first variant tried, with the passage
+spread as an input, is ``fit_long_text(..., spreads=(False, True))``).
 """
 
 from __future__ import annotations
@@ -67,13 +68,13 @@ def main(which: str, each: bool) -> None:
     shipped = evaluate.shipped_tagger()
     refit = dataclasses.replace(
         shipped.settings,
-        long_text=evaluate.fit_long_text(
+        long_review=evaluate.fit_long_text(
             [r for r in every if r.split == "fit"], shipped.long_neighbours, shipped.settings.priors
         ),
     )
     scores = evaluate.long_scores(reviews, shipped.long_neighbours)
-    assert refit.long_text is not None
-    sys.stdout.write(json.dumps({"refit_long_text": refit.long_text.as_json()}) + "\n")
+    assert refit.long_review is not None
+    sys.stdout.write(json.dumps({"refit_long_review": refit.long_review.as_json()}) + "\n")
     for name, settings in (("shipped", shipped.settings), ("refit on long reviews", refit)):
         predicted = evaluate.predict(scores, settings)
         if each:

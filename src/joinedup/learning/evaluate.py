@@ -142,13 +142,16 @@ def long_scores(reviews: Sequence[LongReview], long_neighbours: tagger.ClauseNei
 
 
 def fit_long_text(
-    reviews: Sequence[LongReview], long_neighbours: tagger.ClauseNeighbours, priors: dict[str, float]
+    reviews: Sequence[LongReview],
+    long_neighbours: tagger.ClauseNeighbours,
+    priors: dict[str, float],
+    spreads: tuple[bool, ...] = (False,),
 ) -> tagger.TaggerSettings:
     """The long-text calibrator fitted on labelled long reviews, the passage spread offered as an
     input. Fitted before on summaries scored by the long-text parts, it suggested 21 of 30 themes
     on long reviews that carry 7 or 8 (docs/learning.md, thirteenth session)."""
     return choose_settings(
-        [r.themes for r in reviews], long_scores(reviews, long_neighbours), spreads=(False, True), priors=priors
+        [r.themes for r in reviews], long_scores(reviews, long_neighbours), spreads=spreads, priors=priors
     )
 
 
@@ -465,19 +468,19 @@ def fit_tagger(
 ) -> FittedTagger:
     """Everything learnt from labelled reviews: the clause neighbours and the word model (of
     all of them) and the settings (chosen on their cross-fitted scores), with the long-text
-    calibrator fitted on ``long_reviews`` (as shipped), or, without them, chosen on the summaries'
-    scores as a long review gets them (``cross_fitted_long``; the twelfth-session method, kept
-    for the figures that cannot afford to embed the long reviews in every fold)."""
+    calibrator chosen the same way on the scores a long review gets (``cross_fitted_long``) and
+    the long-review calibrator fitted on ``long_reviews`` (as shipped; without them there is
+    none, for the figures that cannot afford to embed the long reviews in every fold, which
+    are all about summaries)."""
     gold = [r.themes for r in reviews]
     settings = choose_settings(gold, cross_fitted(reviews, scores))
     words = text_model.fit([review_text(r) for r in reviews], gold)
     neighbours = clause_neighbours_for(reviews, scores)
     long_neighbours = neighbours.with_examples(tagger.neutral_clauses())
-    if long_reviews:
-        long_text = fit_long_text(long_reviews, long_neighbours, settings.priors)
-    else:
-        long_text = choose_settings(gold, cross_fitted_long(reviews, scores))
-    return FittedTagger(neighbours, words, dataclasses.replace(settings, long_text=long_text), long_neighbours)
+    long_text = choose_settings(gold, cross_fitted_long(reviews, scores))
+    long_review = fit_long_text(long_reviews, long_neighbours, settings.priors) if long_reviews else None
+    settings = dataclasses.replace(settings, long_text=long_text, long_review=long_review)
+    return FittedTagger(neighbours, words, settings, long_neighbours)
 
 
 def cross_validated(

@@ -60,6 +60,9 @@ REGULARISATION = 10.0  # chosen by leave-one-out on the training reviews (docs/l
 NEIGHBOURS = 10
 NEIGHBOUR_BLOCK = 2048
 CLAUSE_NEIGHBOURS_FILE = "clause_neighbours.npz"
+# The long-review calibrator (fitted on labelled reviews of 2,274-2,983 words) decides reviews of
+# at least this many words; shorter ones over the word model's gate keep the long-text one.
+LONG_REVIEW_WORDS = 1000
 PASSAGE_RANK = 3  # passage_evidence: a theme's score in its third-best passage
 EVIDENCE_MARGIN = 0.15  # evidence: clauses within this of the theme's best clause
 # Where one sentence lists several findings ("the review found that X, that Y, and that Z";
@@ -89,6 +92,11 @@ class TaggerSettings:
     passage (``passage_evidence``): how widely the review carries it. Only the long-text
     calibrator uses it (fitted on labelled long reviews, thirteenth session); 0 leaves it out.
 
+    ``long_review`` is the calibrator for a review of at least ``LONG_REVIEW_WORDS`` words,
+    fitted on labelled long reviews (``data/long_reviews.jsonl``): ``long_text``, fitted on
+    summaries, suggested 21 of the 30 themes for such a review that carries 7 or 8
+    (thirteenth session).
+
     ``long_text`` is the calibrator for a review the word model does not read (longer than
     ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
     on long text that reading made tagging worse, and on scores from the classifier and clause
@@ -107,6 +115,7 @@ class TaggerSettings:
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     passage_weight: float = 0.0
     long_text: TaggerSettings | None = None
+    long_review: TaggerSettings | None = None
 
     @classmethod
     def load(cls) -> TaggerSettings:
@@ -118,14 +127,23 @@ class TaggerSettings:
     def from_json(cls, raw: dict[str, Any]) -> TaggerSettings:
         """Settings as written by ``as_json``; a weight an older file lacks is 0 (that part unused)."""
         numbers = {
-            k: float(v) for k, v in raw.items() if k in cls.__dataclass_fields__ and k not in ("priors", "long_text")
+            k: float(v)
+            for k, v in raw.items()
+            if k in cls.__dataclass_fields__ and k not in ("priors", "long_text", "long_review")
         }
         long_text = cls.from_json(raw["long_text"]) if raw.get("long_text") else None
-        return cls(**numbers, priors={k: float(v) for k, v in raw.get("priors", {}).items()}, long_text=long_text)
+        long_review = cls.from_json(raw["long_review"]) if raw.get("long_review") else None
+        priors = {k: float(v) for k, v in raw.get("priors", {}).items()}
+        return cls(**numbers, priors=priors, long_text=long_text, long_review=long_review)
 
     def for_scores(self, scores: SentenceScores) -> TaggerSettings:
-        """The calibrator for these scores: ``long_text``'s where the long-text parts scored them."""
-        return self.long_text if scores.long and self.long_text is not None else self
+        """The calibrator for these scores: where the long-text parts scored them, ``long_review``'s
+        for a review of at least ``LONG_REVIEW_WORDS`` words and ``long_text``'s below that."""
+        if not scores.long:
+            return self
+        if self.long_review is not None and scores.words() >= LONG_REVIEW_WORDS:
+            return self.long_review
+        return self.long_text if self.long_text is not None else self
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -139,6 +157,7 @@ class TaggerSettings:
             **({"passage_weight": round(self.passage_weight, 4)} if self.passage_weight else {}),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
             **({"long_text": self.long_text.as_json()} if self.long_text is not None else {}),
+            **({"long_review": self.long_review.as_json()} if self.long_review is not None else {}),
         }
 
 
@@ -169,6 +188,10 @@ class SentenceScores:
     units: tuple[str, ...] = ()  # the clauses' texts
     text: np.ndarray | None = None  # themes: the word model's probability; None: not read
     long: bool = False  # scored by the long-text parts, so decided by the long-text calibrator
+
+    def words(self) -> int:
+        """The words of the review these clauses were cut from (clauses keep every word)."""
+        return sum(len(unit.split()) for unit in self.units)
 
     def clause_or_similarity(self) -> np.ndarray:
         return self.similarity if self.clause is None else self.clause
