@@ -16,9 +16,10 @@ only decides whether a change is adopted. Writers 7-12's are fitting data only.
 
 Run from a source checkout: ``python research/long_fictional.py [develop|judge|all] [--each]``.
 It prints the shipped tagger's figures and those of a long-review calibrator fitted afresh on
-the ``fit`` reviews with the shipped clause neighbours and priors, which is what
-``python -m joinedup.learning.evaluate`` writes (the first variant tried, with the passage
-spread as an input, is ``fit_long_text(..., spreads=(False, True))``).
+the ``fit`` reviews with the shipped clause neighbours and priors (the second variant tried; the
+first, with the passage spread as an input, is ``fit_long_text(..., spreads=(False, True))``).
+Neither ships: both failed their rule on padded summaries (docs/learning.md, thirteenth
+session), so ``python -m joinedup.learning.evaluate`` does not fit one.
 """
 
 from __future__ import annotations

@@ -109,6 +109,10 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
 
     assert report["word_model"]["gate_words"] == text_model.GATE_WORDS and report["word_model"]["terms"] > 1000
     assert report["settings"]["text_weight"] > 0 and report["settings"]["long_text"]["text_weight"] == 0
+    assert "long_review" not in report["settings"], "no long-review calibrator ships"
+    long_reviews = report["long_reviews"]
+    assert long_reviews["split"] == "judge" and long_reviews["reviews"] == 15 and long_reviews["fit_reviews"] >= 45
+    assert {"micro_f1", "macro_f1", "per_theme", "themes_per_review", "labelled_per_review"} <= set(long_reviews)
     for key in ("model", "keyword_baseline", "cross_validated"):
         assert {"micro_f1", "macro_f1", "per_theme"} <= set(report[key])
         assert 0.0 <= report[key]["micro_f1"] <= 1.0
