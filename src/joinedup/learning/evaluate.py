@@ -129,16 +129,20 @@ def long_review_set() -> tuple[LongReview, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def _long_review_scores() -> dict[str, tagger.SentenceScores]:
-    """Each long review's clauses embedded once per process (fitting and reporting both read them)."""
-    return {r.id: tagger.sentence_scores(list(r.passages), score_neighbours=False) for r in long_review_set()}
+_LONG_REVIEW_SCORES: dict[str, tagger.SentenceScores] = {}
+
+
+def _long_review_scores(review: LongReview) -> tagger.SentenceScores:
+    """A long review's clauses embedded once per process (fitting and reporting both read them),
+    and only when asked for: the report reads 15 of the 60."""
+    if review.id not in _LONG_REVIEW_SCORES:
+        _LONG_REVIEW_SCORES[review.id] = tagger.sentence_scores(list(review.passages), score_neighbours=False)
+    return _LONG_REVIEW_SCORES[review.id]
 
 
 def long_scores(reviews: Sequence[LongReview], long_neighbours: tagger.ClauseNeighbours) -> list[tagger.SentenceScores]:
     """Long reviews scored as the product scores one over the word model's gate."""
-    embedded = _long_review_scores()
-    return [embedded[r.id].for_long_text().with_clause_neighbours(long_neighbours) for r in reviews]
+    return [_long_review_scores(r).for_long_text().with_clause_neighbours(long_neighbours) for r in reviews]
 
 
 def fit_long_text(
