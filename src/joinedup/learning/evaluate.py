@@ -29,7 +29,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import product
 from typing import Any
@@ -129,15 +129,11 @@ def long_review_set() -> tuple[LongReview, ...]:
     )
 
 
-_LONG_REVIEW_SCORES: dict[str, tagger.SentenceScores] = {}
-
-
+@cache
 def _long_review_scores(review: LongReview) -> tagger.SentenceScores:
     """A long review's clauses embedded once per process (fitting and reporting both read them),
     and only when asked for: the report reads 15 of the 60."""
-    if review.id not in _LONG_REVIEW_SCORES:
-        _LONG_REVIEW_SCORES[review.id] = tagger.sentence_scores(list(review.passages), score_neighbours=False)
-    return _LONG_REVIEW_SCORES[review.id]
+    return tagger.sentence_scores(list(review.passages), score_neighbours=False)
 
 
 def long_scores(reviews: Sequence[LongReview], long_neighbours: tagger.ClauseNeighbours) -> list[tagger.SentenceScores]:
