@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from joinedup.cli.main import app
 from joinedup.learning import evaluate as ev
-from joinedup.learning import taxonomy
+from joinedup.learning import tagger, taxonomy
 
 
 def test_the_labelled_set_has_enough_reviews_with_known_themes_in_two_splits() -> None:
@@ -109,7 +109,9 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
 
     assert report["word_model"]["gate_words"] == text_model.GATE_WORDS and report["word_model"]["terms"] > 1000
     assert report["settings"]["text_weight"] > 0 and report["settings"]["long_text"]["text_weight"] == 0
-    assert "long_review" not in report["settings"], "no long-review calibrator ships"
+    shipped_long_review = tagger.TaggerSettings.load().long_review
+    assert shipped_long_review is not None, "the long-review settings ship (fourteenth session)"
+    assert report["settings"]["long_review"]["max_themes"] == shipped_long_review.max_themes
     long_reviews = report["long_reviews"]
     assert long_reviews["split"] == "judge" and long_reviews["reviews"] == 15 and long_reviews["fit_reviews"] >= 45
     assert {"micro_f1", "macro_f1", "per_theme", "themes_per_review", "labelled_per_review"} <= set(long_reviews)

@@ -97,6 +97,11 @@ class TaggerSettings:
     summaries, suggested 21 of the 30 themes for such a review that carries 7 or 8
     (thirteenth session).
 
+    ``max_themes`` caps how many themes are suggested, the strongest kept (0: no cap). Only the
+    long-review settings set it: the long-text calibrator ranks a written review's themes well
+    but lets through 21 of 30, and a cap fixes the count without moving the bar that a summary
+    set in chronology must clear, which is what both recalibrations broke (fourteenth session).
+
     ``long_text`` is the calibrator for a review the word model does not read (longer than
     ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
     on long text that reading made tagging worse, and on scores from the classifier and clause
@@ -114,6 +119,7 @@ class TaggerSettings:
     bias: float = 0.0
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     passage_weight: float = 0.0
+    max_themes: int = 0
     long_text: TaggerSettings | None = None
     long_review: TaggerSettings | None = None
 
@@ -129,12 +135,18 @@ class TaggerSettings:
         numbers = {
             k: float(v)
             for k, v in raw.items()
-            if k in cls.__dataclass_fields__ and k not in ("priors", "long_text", "long_review")
+            if k in cls.__dataclass_fields__ and k not in ("priors", "long_text", "long_review", "max_themes")
         }
         long_text = cls.from_json(raw["long_text"]) if raw.get("long_text") else None
         long_review = cls.from_json(raw["long_review"]) if raw.get("long_review") else None
         priors = {k: float(v) for k, v in raw.get("priors", {}).items()}
-        return cls(**numbers, priors=priors, long_text=long_text, long_review=long_review)
+        return cls(
+            **numbers,
+            max_themes=int(raw.get("max_themes", 0)),
+            priors=priors,
+            long_text=long_text,
+            long_review=long_review,
+        )
 
     def for_scores(self, scores: SentenceScores) -> TaggerSettings:
         """The calibrator for these scores: where the long-text parts scored them, ``long_review``'s
@@ -155,6 +167,7 @@ class TaggerSettings:
             "prior_weight": round(self.prior_weight, 4),
             "bias": round(self.bias, 4),
             **({"passage_weight": round(self.passage_weight, 4)} if self.passage_weight else {}),
+            **({"max_themes": self.max_themes} if self.max_themes else {}),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
             **({"long_text": self.long_text.as_json()} if self.long_text is not None else {}),
             **({"long_review": self.long_review.as_json()} if self.long_review is not None else {}),
@@ -664,7 +677,7 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
                 evidence.append((passage, round(float(column[s]), 4)))
         suggestions.append(ThemeSuggestion(theme_id, round(confidence, 3), round(best, 4), evidence))
     suggestions.sort(key=lambda s: -s.confidence)
-    return suggestions
+    return suggestions[: settings.max_themes] if settings.max_themes else suggestions
 
 
 def passage_vectors(scores: SentenceScores, n_passages: int) -> np.ndarray:
