@@ -19,8 +19,9 @@ It prints the shipped tagger's figures and those of a long-review calibrator fit
 the ``fit`` reviews with the shipped clause neighbours and priors (the second variant tried; the
 first, with the passage spread as an input, is ``fit_long_text(..., spreads=(False, True))``).
 Neither ships: both failed their rule on padded summaries (docs/learning.md, thirteenth
-session). What ships for long reviews is the long-text calibrator capped at ten suggestions
-(fourteenth session, ``evaluate.cap_long_text``); "shipped" below is that.
+session). What ships for long reviews is the long-text calibrator capped at eight suggestions,
+a ranker that reads the spread choosing which (fourteenth session, ``evaluate.rank_long_text``);
+"shipped" below is that.
 """
 
 from __future__ import annotations

@@ -133,3 +133,19 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
     assert {"set", "majority"} <= set(agree["tagger"])
     assert all(0.0 <= p["micro_f1"] <= 1.0 for p in agree["pairs"])
     assert set(report["model"]["per_theme"]["voice_of_the_child"]) == {"precision", "recall", "f1", "support"}
+
+
+def test_the_text_report_names_the_long_review_cap_and_its_ranker() -> None:
+    from joinedup.cli.eval_themes import settings_lines
+
+    shipped = tagger.TaggerSettings.load()
+    assert shipped.long_review is not None and shipped.long_review.ranker is not None
+    raw = json.loads(json.dumps(shipped.as_json()))
+    lines = settings_lines(raw, 200)
+    capped = [line for line in lines if line.startswith("reviews of 1,000 words or more")]
+    assert len(capped) == 1, lines
+    assert f"at most {shipped.long_review.max_themes} of the themes" in capped[0]
+    assert f"third-best passage weight {round(shipped.long_review.ranker.passage_weight, 4)}" in capped[0]
+    older = {k: v for k, v in raw.items() if k != "long_review"}
+    assert not any(line.startswith("reviews of 1,000") for line in settings_lines(older, 200)), "nothing to print"
+    assert any(line.startswith("reviews over 200 words") for line in settings_lines(older, 200))

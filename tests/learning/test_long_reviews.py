@@ -4,8 +4,9 @@ of a theme over passages, and what the tagger does to a review of many pages.
 A summary of 120 words and a review of 60 pages are different texts to the tagger: the
 long-text calibrator alone suggested about 21 of the 30 themes for an invented long review that
 carries 7 or 8. Two calibrators fitted on long reviews fixed that and broke short padded
-summaries, so neither ships (thirteenth session); a cap of ten suggestions on a review of 1,000
-words or more fixed it without that harm and ships (docs/learning.md, fourteenth session)."""
+summaries, so neither ships (thirteenth session); a cap on a review of 1,000 words or more,
+with a ranker that reads the spread choosing which themes it keeps, fixed it without that harm
+and ships (docs/learning.md, fourteenth session)."""
 
 from __future__ import annotations
 
@@ -124,9 +125,12 @@ def test_a_review_of_a_thousand_words_or_more_is_decided_by_the_long_review_cali
     assert shipped.long_text is not None and shipped.long_review is not None
     assert shipped.for_scores(brief_scores) is shipped.long_text
     assert shipped.for_scores(report_scores) is shipped.long_review
-    # As shipped, the long-review settings are the long-text calibrator with a cap, nothing else.
+    # As shipped, the long-review settings are the long-text calibrator with a cap and a ranker
+    # that reads the spread, nothing else: which themes pass is the long-text calibrator's call.
     capped = shipped.long_review.as_json()
     assert capped.pop("max_themes") == shipped.long_review.max_themes in evaluate.MAX_THEMES_GRID
+    assert shipped.long_review.ranker is not None and shipped.long_review.ranker.passage_weight > 0
+    capped.pop("ranker")
     assert capped == shipped.long_text.as_json()
 
 
@@ -143,24 +147,47 @@ def test_the_cap_keeps_the_strongest_themes_and_nothing_else_changes() -> None:
     assert "max_themes" not in uncapped.as_json(), "settings without a cap are written as before"
 
 
+def test_a_ranker_chooses_which_themes_the_cap_keeps_but_decides_none() -> None:
+    # Theme 0 is strongest in one passage only; themes 1-3 are a little weaker but found in three.
+    scores = _scores(
+        [0, 1, 2, 3],
+        [[0.95, 0.9, 0.88, 0.86], [0.1, 0.85, 0.8, 0.7], [0.1, 0.85, 0.8, 0.7], [0.1, 0.1, 0.1, 0.1]],
+    )
+    threshold = tagger.TaggerSettings(threshold=0.5, clause_weight=1.0, evidence_weight=0.0, max_themes=2)
+    ranker = tagger.TaggerSettings(clause_weight=0.0, evidence_weight=0.0, passage_weight=1.0)
+    ranked = dataclasses.replace(threshold, ranker=ranker)
+    ids = taxonomy.theme_ids()
+    plain = tagger.decide(scores, threshold, 4)
+    assert [s.theme_id for s in plain] == [ids[0], ids[1]], "by its own confidence: the strongest clause"
+    kept = tagger.decide(scores, ranked, 4)
+    assert {s.theme_id for s in kept} == {ids[1], ids[2]}, "by the ranker: the widest spread"
+    uncapped = {s.theme_id: s for s in tagger.decide(scores, dataclasses.replace(threshold, max_themes=0), 4)}
+    assert all(s == uncapped[s.theme_id] for s in kept), "the confidence shown is the calibrator's, not the ranker's"
+    # The ranker passes nothing: a theme under the threshold stays out however it ranks.
+    strict = dataclasses.replace(ranked, threshold=0.92)
+    assert [s.theme_id for s in tagger.decide(scores, strict, 4)] == [ids[0]]
+    again = tagger.TaggerSettings.from_json(json.loads(json.dumps(ranked.as_json())))
+    assert again.ranker is not None and again.ranker.passage_weight == 1.0 and again == ranked
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(1800)  # the 45 fit reviews embedded: about 3 CPU minutes
-def test_the_shipped_cap_is_the_one_the_fit_half_chooses() -> None:
+def test_the_shipped_cap_and_ranker_are_what_the_fit_half_gives() -> None:
     shipped = evaluate.shipped_tagger()
-    assert shipped.settings.long_text is not None and shipped.settings.long_review is not None
+    long_text, long_review = shipped.settings.long_text, shipped.settings.long_review
+    assert long_text is not None and long_review is not None and long_review.ranker is not None
     fit = [r for r in evaluate.long_review_set() if r.split == "fit"]
-    chosen = evaluate.cap_long_text(fit, shipped.long_neighbours, shipped.settings.long_text)
-    assert chosen.max_themes == shipped.settings.long_review.max_themes
-    # The cap is the best of the grid on those reviews, and better than no cap at all.
+    made = evaluate.rank_long_text(fit, shipped.long_neighbours, long_text)
+    assert made.max_themes == long_review.max_themes
+    assert made.ranker is not None
+    for name in ("evidence_weight", "clause_weight", "prior_weight", "passage_weight", "bias", "cue_bonus"):
+        assert getattr(made.ranker, name) == pytest.approx(getattr(long_review.ranker, name), abs=2e-3), name
+    # On those reviews the cap with its ranker beats the long-text calibrator uncapped.
     scores = evaluate.long_scores(fit, shipped.long_neighbours)
     gold = [r.themes for r in fit]
-
-    def f1(k: int) -> float:
-        settings = dataclasses.replace(shipped.settings.long_text, max_themes=k)
-        return evaluate.score(gold, evaluate.predict(scores, settings)).micro_f1
-
-    assert all(f1(chosen.max_themes) >= f1(k) for k in evaluate.MAX_THEMES_GRID)
-    assert f1(chosen.max_themes) > f1(0)
+    capped = evaluate.score(gold, evaluate.predict(scores, shipped.settings)).micro_f1
+    uncapped = evaluate.score(gold, evaluate.predict(scores, long_text)).micro_f1
+    assert capped > uncapped
 
 
 def test_the_long_review_figure_is_measured_on_the_judge_half_only() -> None:

@@ -17,6 +17,7 @@ from joinedup.access import sessions
 from joinedup.access.accounts import actor_for_user, add_user, resolve_organisation
 from joinedup.access.actor import OPERATOR, Actor
 from joinedup.learning import library as lib
+from joinedup.learning import tagger
 from joinedup.web.app import create_app
 from joinedup.web.deps import get_actor
 from learning.review_texts import DOMESTIC_ABUSE, HOME_EDUCATION, NEGLECT
@@ -92,6 +93,10 @@ def test_a_review_shows_its_themes_with_evidence_and_a_manager_can_confirm_or_re
     assert shape.h1s[0].strip() == "Review of Child C"
     assert "Neglect, including faltering growth and starvation" in page.text
     assert "tooth decay" in page.text, "the evidencing passage is shown"
+    cap = tagger.TaggerSettings.load().long_review
+    assert cap is not None
+    hint = f"For a review of 1,000 words or more the tagger suggests at most {cap.max_themes} themes"
+    assert hint in page.text and 'aria-describedby="add-theme-hint"' in page.text, "a manager is told of the cap"
     removed = client.post(
         f"{url}/themes",
         data={"theme": "neglect", "decision": "remove", "csrf_token": client.csrf},  # type: ignore[attr-defined]

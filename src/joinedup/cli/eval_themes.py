@@ -9,7 +9,7 @@ default, plus cross-validated figures over every review and over the dev reviews
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -77,21 +77,8 @@ def themes(
         b = base["per_theme"].get(name, {"f1": 0.0, "support": m["support"]})
         support = max(m["support"], b["support"])
         out.print(f"{name:34}{support:>8}{m['precision']:>7.2f}{m['recall']:>7.2f}{m['f1']:>7.2f}{b['f1']:>8.2f}")
-    settings = result["settings"]
-    out.print(
-        f"\nsettings: threshold {settings['threshold']} (calibrated probability), cue bonus "
-        f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, clause weight "
-        f"{settings.get('clause_weight', 0.0)}, word model weight {settings.get('text_weight', 0.0)}, prior weight "
-        f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev and the fictional reviews)"
-    )
-    long_text = settings.get("long_text")
-    if long_text:
-        out.print(
-            f"reviews over {result['word_model']['gate_words']} words (no word model; classifier and neighbours with the neutral sentences): threshold {long_text['threshold']}, "
-            f"evidence weight {long_text['evidence_weight']}, clause weight {long_text['clause_weight']}, "
-            f"third-best passage weight {long_text.get('passage_weight', 0.0)}, "
-            f"prior weight {long_text['prior_weight']}, bias {long_text['bias']} (fitted on labelled long reviews)"
-        )
+    for line in settings_lines(result["settings"], result["word_model"]["gate_words"]):
+        out.print(line)
     long_reviews = result.get("long_reviews")
     if long_reviews:
         out.print(
@@ -101,6 +88,37 @@ def themes(
             f"{long_reviews['themes_per_review']:.1f} themes suggested a review against "
             f"{long_reviews['labelled_per_review']:.1f} tagged by their writers"
         )
+
+
+def settings_lines(settings: dict[str, Any], gate_words: int) -> list[str]:
+    """The shipped settings as the text report prints them: each calibrator and, for a long
+    review, the cap and its ranker, so a reader of the figures sees what produced them."""
+    from joinedup.learning.tagger import LONG_REVIEW_WORDS
+
+    lines = [
+        f"\nsettings: threshold {settings['threshold']} (calibrated probability), cue bonus "
+        f"{settings['cue_bonus']}, calibrator evidence weight {settings['evidence_weight']}, clause weight "
+        f"{settings.get('clause_weight', 0.0)}, word model weight {settings.get('text_weight', 0.0)}, prior weight "
+        f"{settings['prior_weight']}, bias {settings['bias']} (data/tagger_settings.json, chosen on dev and the fictional reviews)"
+    ]
+    long_text = settings.get("long_text")
+    if long_text:
+        lines.append(
+            f"reviews over {gate_words} words (no word model; classifier and neighbours with the neutral sentences): "
+            f"threshold {long_text['threshold']}, evidence weight {long_text['evidence_weight']}, clause weight "
+            f"{long_text['clause_weight']}, prior weight {long_text['prior_weight']}, bias {long_text['bias']} "
+            "(fitted on the same reviews, scored as a long review is)"
+        )
+    long_review = settings.get("long_review")
+    if long_review and long_review.get("max_themes"):
+        ranker = long_review.get("ranker") or {}
+        lines.append(
+            f"reviews of {LONG_REVIEW_WORDS:,} words or more: at most {long_review['max_themes']} of the themes over "
+            f"that threshold, chosen by a ranker (third-best passage weight {ranker.get('passage_weight', 0.0)}, "
+            f"evidence weight {ranker.get('evidence_weight', 0.0)}, clause weight {ranker.get('clause_weight', 0.0)}, "
+            f"prior weight {ranker.get('prior_weight', 0.0)}) fitted on labelled long reviews"
+        )
+    return lines
 
 
 def register(eval_app: typer.Typer) -> None:

@@ -76,6 +76,9 @@ CLAUSE_BREAK = re.compile(
 )
 
 
+_NESTED = frozenset({"ranker", "long_text", "long_review"})  # TaggerSettings fields that are settings
+
+
 @dataclass(frozen=True)
 class TaggerSettings:
     """How a theme's evidence becomes a suggestion (``data/tagger_settings.json``).
@@ -101,6 +104,9 @@ class TaggerSettings:
     long-review settings set it: the long-text calibrator ranks a written review's themes well
     but lets through 21 of 30, and a cap fixes the count without moving the bar that a summary
     set in chronology must clear, which is what both recalibrations broke (fourteenth session).
+    ``ranker``, where given, chooses which themes the cap keeps: another calibrator, whose
+    probability orders the themes that passed this one's threshold but decides none of them
+    (the confidence shown is still this one's).
 
     ``long_text`` is the calibrator for a review the word model does not read (longer than
     ``text_model.GATE_WORDS``): fitted the same way without the word model's reading, because
@@ -120,6 +126,7 @@ class TaggerSettings:
     priors: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     passage_weight: float = 0.0
     max_themes: int = 0
+    ranker: TaggerSettings | None = None
     long_text: TaggerSettings | None = None
     long_review: TaggerSettings | None = None
 
@@ -135,17 +142,19 @@ class TaggerSettings:
         numbers = {
             k: float(v)
             for k, v in raw.items()
-            if k in cls.__dataclass_fields__ and k not in ("priors", "long_text", "long_review", "max_themes")
+            if k in cls.__dataclass_fields__ and k not in _NESTED | {"priors", "max_themes"}
         }
-        long_text = cls.from_json(raw["long_text"]) if raw.get("long_text") else None
-        long_review = cls.from_json(raw["long_review"]) if raw.get("long_review") else None
-        priors = {k: float(v) for k, v in raw.get("priors", {}).items()}
+
+        def nested(key: str) -> TaggerSettings | None:
+            return cls.from_json(raw[key]) if raw.get(key) else None
+
         return cls(
             **numbers,
             max_themes=int(raw.get("max_themes", 0)),
-            priors=priors,
-            long_text=long_text,
-            long_review=long_review,
+            priors={k: float(v) for k, v in raw.get("priors", {}).items()},
+            ranker=nested("ranker"),
+            long_text=nested("long_text"),
+            long_review=nested("long_review"),
         )
 
     def for_scores(self, scores: SentenceScores) -> TaggerSettings:
@@ -168,6 +177,7 @@ class TaggerSettings:
             "bias": round(self.bias, 4),
             **({"passage_weight": round(self.passage_weight, 4)} if self.passage_weight else {}),
             **({"max_themes": self.max_themes} if self.max_themes else {}),
+            **({"ranker": self.ranker.as_json()} if self.ranker is not None else {}),
             "priors": {k: round(v, 4) for k, v in sorted(self.priors.items())},
             **({"long_text": self.long_text.as_json()} if self.long_text is not None else {}),
             **({"long_review": self.long_review.as_json()} if self.long_review is not None else {}),
@@ -640,32 +650,54 @@ def calibrated(
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def confidences(scores: SentenceScores, settings: TaggerSettings) -> list[float]:
+    """Each theme's calibrated probability under exactly these settings (no length dispatch)."""
+    if scores.similarity.shape[0] == 0:
+        return [0.0 for _ in taxonomy.theme_ids()]
+    prototype = evidence_scores(scores, settings.cue_bonus)
+    best = evidence_scores(scores, settings.cue_bonus, clause=True)
+    spread = passage_evidence(scores, settings.cue_bonus) if settings.passage_weight else None
+    return [
+        calibrated(
+            float(prototype[t]),
+            settings.priors.get(theme_id, 0.0),
+            settings,
+            float(best[t]),
+            None if scores.text is None else float(scores.text[t]),
+            None if spread is None else float(spread[t]),
+        )
+        for t, theme_id in enumerate(taxonomy.theme_ids())
+    ]
+
+
+def _kept(passed: list[int], scores: SentenceScores, settings: TaggerSettings) -> set[int]:
+    """The themes (indices) the cap keeps of those that passed the threshold: the strongest by
+    this calibrator, or by its ranker where it has one."""
+    if not settings.max_themes or len(passed) <= settings.max_themes:
+        return set(passed)
+    order = confidences(scores, settings.ranker if settings.ranker is not None else settings)
+    return set(sorted(passed, key=lambda t: -order[t])[: settings.max_themes])
+
+
 def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) -> list[ThemeSuggestion]:
     """The suggested themes given clause scores: cheap, so evaluation can sweep settings."""
     import numpy as np
 
     settings = settings.for_scores(scores)
-    prototype = scores.similarity + settings.cue_bonus * scores.cue
     combined = scores.clause_or_similarity() + settings.cue_bonus * scores.cue
     suggestions: list[ThemeSuggestion] = []
     if combined.shape[0] == 0:
         return suggestions
-    spread = passage_evidence(scores, settings.cue_bonus) if settings.passage_weight else None
+    confidence_of = confidences(scores, settings)
+    passed = [t for t, c in enumerate(confidence_of) if c >= settings.threshold]
+    kept = _kept(passed, scores, settings)
     for t, theme_id in enumerate(taxonomy.theme_ids()):
+        if t not in kept:
+            continue
         column = combined[:, t]
         order = np.argsort(-column)
         best = float(column[order[0]])
-        text = None if scores.text is None else float(scores.text[t])
-        confidence = calibrated(
-            float(prototype[:, t].max()),
-            settings.priors.get(theme_id, 0.0),
-            settings,
-            best,
-            text,
-            None if spread is None else float(spread[t]),
-        )
-        if confidence < settings.threshold:
-            continue
+        confidence = confidence_of[t]
         evidence: list[tuple[int, float]] = []
         seen: set[int] = set()
         for s in order:
@@ -677,7 +709,7 @@ def decide(scores: SentenceScores, settings: TaggerSettings, n_passages: int) ->
                 evidence.append((passage, round(float(column[s]), 4)))
         suggestions.append(ThemeSuggestion(theme_id, round(confidence, 3), round(best, 4), evidence))
     suggestions.sort(key=lambda s: -s.confidence)
-    return suggestions[: settings.max_themes] if settings.max_themes else suggestions
+    return suggestions
 
 
 def passage_vectors(scores: SentenceScores, n_passages: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 
-from joinedup.learning import LearningError, ReviewNotFound, UnknownTheme, frequency, rules_link, taxonomy
+from joinedup.learning import LearningError, ReviewNotFound, UnknownTheme, frequency, rules_link, tagger, taxonomy
 from joinedup.learning import library as lib
 from joinedup.learning import search as finder
 from joinedup.storage import learning_queries as queries
@@ -101,8 +101,18 @@ def review_page(request: Request, actor: PageActor, engine: EngineDep, review_id
         "removed": [t for t in detail["themes"] if t["status"] == "removed"],
         "can_decide": allowed(actor, DECIDING_ROLES),
         "other_themes": [t for t in taxonomy.themes() if t.id not in {x["id"] for x in detail["themes"]}],
+        "long_review": _long_review_cap(),
     }
     return render(request, "learning/review.html", context)
+
+
+def _long_review_cap() -> dict[str, object] | None:
+    """The cap on a long review's suggestions, for the hint beside "add a theme": a manager
+    should know that a long report may carry themes the tagger did not put forward."""
+    settings = tagger.TaggerSettings.load().long_review
+    if settings is None or not settings.max_themes:
+        return None
+    return {"max_themes": settings.max_themes, "words": f"{tagger.LONG_REVIEW_WORDS:,}"}
 
 
 @router.post("/learning/reviews/{review_id}/themes", response_model=None)
