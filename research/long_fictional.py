@@ -14,7 +14,10 @@ Writers 1-6's thirty were split before any was scored: ``develop`` (writer + rev
 even, 15) may be looked at to shape a change and is fitting data (``fit``); ``judge`` (odd, 15)
 only decides whether a change is adopted. Writers 7-12's are fitting data only.
 
-Run from a source checkout: ``python research/long_fictional.py [develop|judge|all] [--each]``.
+Writers 13-15's fifteen (``confirm``, fourteenth session) were written after the shipped
+settings were fixed and decide nothing: they measure what shipped, once.
+
+Run from a source checkout: ``python research/long_fictional.py [develop|judge|confirm|all] [--each]``.
 It prints the shipped tagger's figures and those of a long-review calibrator fitted afresh on
 the ``fit`` reviews with the shipped clause neighbours and priors (the second variant tried; the
 first, with the passage spread as an input, is ``fit_long_text(..., spreads=(False, True))``).
@@ -37,8 +40,8 @@ from joinedup.learning import evaluate
 
 def half(review: evaluate.LongReview) -> str:
     writer = int(review.id.split("-")[1])
-    if review.split == "judge":
-        return "judge"
+    if review.split in ("judge", "confirm"):
+        return review.split
     return "develop" if writer <= 6 else "fit-only"
 
 
@@ -76,9 +79,20 @@ def main(which: str, each: bool) -> None:
         ),
     )
     scores = evaluate.long_scores(reviews, shipped.long_neighbours)
-    assert refit.long_review is not None
+    assert refit.long_review is not None and shipped.settings.long_text is not None
     sys.stdout.write(json.dumps({"refit_long_review": refit.long_review.as_json()}) + "\n")
-    for name, settings in (("shipped", shipped.settings), ("refit on long reviews", refit)):
+    readers = (
+        ("uncapped (as before the fourteenth session)", dataclasses.replace(shipped.settings, long_review=None)),
+        (
+            "a cap of ten alone",
+            dataclasses.replace(
+                shipped.settings, long_review=dataclasses.replace(shipped.settings.long_text, max_themes=10)
+            ),
+        ),
+        ("shipped", shipped.settings),
+        ("refit on long reviews", refit),
+    )
+    for name, settings in readers:
         predicted = evaluate.predict(scores, settings)
         if each:
             for r, p in zip(reviews, predicted, strict=True):
