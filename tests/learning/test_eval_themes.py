@@ -115,6 +115,14 @@ def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
     long_reviews = report["long_reviews"]
     assert long_reviews["split"] == "judge" and long_reviews["reviews"] == 15 and long_reviews["fit_reviews"] >= 45
     assert {"micro_f1", "macro_f1", "per_theme", "themes_per_review", "labelled_per_review"} <= set(long_reviews)
+    confirm = report["long_reviews_confirm"]
+    assert (
+        confirm["split"] == "confirm"
+        and confirm["reviews"] == 15
+        and confirm["fit_reviews"] == long_reviews["fit_reviews"]
+    )
+    assert set(long_reviews) == set(confirm), "the same figures for both halves"
+    assert shipped_long_review.max_themes >= confirm["themes_per_review"] > 0
     for key in ("model", "keyword_baseline", "cross_validated"):
         assert {"micro_f1", "macro_f1", "per_theme"} <= set(report[key])
         assert 0.0 <= report[key]["micro_f1"] <= 1.0
