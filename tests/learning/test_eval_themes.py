@@ -96,9 +96,9 @@ def test_agreement_scores_each_pair_once_and_the_tagger_against_each() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(
-    3600
-)  # 173 reviews and 30 long ones embedded, three nested CVs: 6-10 CPU minutes, far more on a shared machine (1800 s ran out once while other jobs ran)
+# 173 reviews and 30 long ones embedded, three nested CVs: 6-10 CPU minutes, far more on a
+# shared machine (1800 s ran out once while other jobs shared the two cores).
+@pytest.mark.timeout(3600)
 def test_eval_themes_prints_tagger_and_baseline_figures_as_json() -> None:
     result = CliRunner().invoke(app, ["eval", "themes", "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
