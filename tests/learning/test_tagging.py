@@ -177,6 +177,13 @@ def test_the_shipped_settings_have_a_prior_for_every_theme() -> None:
     assert 0.0 < settings.threshold < 1.0 and settings.evidence_weight > 0
 
 
+def test_the_shipped_settings_are_read_once_and_are_the_files() -> None:
+    """Tagging and the review page share one reading of the package's settings."""
+    first = tagger.shipped_settings()
+    assert tagger.shipped_settings() is first
+    assert first.as_json() == tagger.TaggerSettings.load().as_json()
+
+
 def test_vectors_are_unit_length_float32_at_either_precision() -> None:
     import numpy as np
 

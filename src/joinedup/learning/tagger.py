@@ -446,6 +446,14 @@ def clause_neighbours_key() -> str:
 
 
 @cache
+def shipped_settings() -> TaggerSettings:
+    """The package's settings, read once a process: every tag and every review page view asks
+    for them, and they change only with a new release. ``TaggerSettings.load`` still reads the
+    file afresh for the evaluation, which rewrites it."""
+    return TaggerSettings.load()
+
+
+@cache
 def shipped_text_model() -> text_model.TextModel:
     """The word model, keyed to the same training data as the clause neighbours (the one
     command that remakes either remakes both)."""
@@ -725,7 +733,7 @@ def passage_vectors(scores: SentenceScores, n_passages: int) -> np.ndarray:
 
 def tag_passages(passages: list[str], settings: TaggerSettings | None = None) -> TaggingResult:
     """Suggested themes and passage vectors for one review's passages."""
-    settings = settings or TaggerSettings.load()
+    settings = settings or shipped_settings()
     scores = sentence_scores(passages)
     suggestions = decide(scores, settings, len(passages))
     return TaggingResult(passage_vectors(scores, len(passages)), suggestions)

@@ -109,7 +109,7 @@ def review_page(request: Request, actor: PageActor, engine: EngineDep, review_id
 def _long_review_cap() -> dict[str, object] | None:
     """The cap on a long review's suggestions, for the hint beside "add a theme": a manager
     should know that a long report may carry themes the tagger did not put forward."""
-    settings = tagger.TaggerSettings.load().long_review
+    settings = tagger.shipped_settings().long_review
     if settings is None or not settings.max_themes:
         return None
     return {"max_themes": settings.max_themes, "words": f"{tagger.LONG_REVIEW_WORDS:,}"}
