@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import label_context  # the harness beside this file
 
-from joinedup.learning import evaluate, taxonomy
+from joinedup.learning import evaluate, tagger, taxonomy
 
 SETS = ("ninth_session_first_round_47", "ninth_session_second_round_38")
 GRID = np.round(np.arange(0.02, 1.0, 0.01), 2)
@@ -59,10 +59,10 @@ def held_probabilities(name: str) -> tuple[np.ndarray, np.ndarray, float]:
     train = [r for r in reviews if r.split == "dev" and r.id not in ids] + evaluate.fictional_set()
     fitted = evaluate.fit_tagger(train, [scores[r.id] for r in train])
     held_scores = fitted.scored(held, [scores[r.id] for r in held])
-    logits = label_context.first_logits(held_scores, fitted.settings)
+    p = np.asarray([tagger.confidences(sc, fitted.settings.for_scores(sc)) for sc in held_scores])
     themes = taxonomy.theme_ids()
     gold = np.asarray([[t in r.themes for t in themes] for r in held])
-    return 1.0 / (1.0 + np.exp(-logits)), gold, fitted.settings.threshold
+    return p, gold, fitted.settings.threshold
 
 
 def annotators(names: Sequence[str]) -> dict[str, float]:

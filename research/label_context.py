@@ -60,22 +60,7 @@ def first_logits(scores: Sequence[tagger.SentenceScores], settings: tagger.Tagge
     """(reviews, themes): the calibrator's logit for every theme, as ``tagger.decide`` computes it."""
     import numpy as np
 
-    ids = taxonomy.theme_ids()
-    found = np.zeros((len(scores), len(ids)))
-    for i, sc in enumerate(scores):
-        chosen = settings.for_scores(sc)
-        prototype = tagger.evidence_scores(sc, chosen.cue_bonus)
-        clause = tagger.evidence_scores(sc, chosen.cue_bonus, clause=True)
-        for t, theme_id in enumerate(ids):
-            p = tagger.calibrated(
-                float(prototype[t]),
-                chosen.priors.get(theme_id, 0.0),
-                chosen,
-                float(clause[t]),
-                None if sc.text is None else float(sc.text[t]),
-            )
-            found[i, t] = tagger.logit(p)
-    return found
+    return np.asarray([[tagger.logit(p) for p in tagger.confidences(sc, settings.for_scores(sc))] for sc in scores])
 
 
 def training_logits(
